@@ -1,0 +1,68 @@
+"""The data that ingest produces: a loaded source, its metadata, and the chunks that get indexed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+#: Separates pages in a loaded text, as pdftotext does; cleaning turns it into page offsets.
+PAGE_BREAK = "\f"
+
+
+class IngestError(Exception):
+    """A file that cannot be ingested; the message names the file and the reason, in Swedish."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path.name}: {reason}")
+
+
+class LoadedDocument(BaseModel):
+    """A source file turned into text. Paged formats join their pages with PAGE_BREAK."""
+
+    path: Path
+    sha256: str
+    text: str
+    paged: bool = Field(description="True when the format has real pages (PDF).")
+
+
+class DocumentMeta(BaseModel):
+    """What a plan is: detected from its text, or given by the user."""
+
+    title: str
+    municipality: str | None = None
+    committee: str | None = None
+    doc_type: str | None = None
+    year: int | None = None
+
+
+class Chunk(BaseModel):
+    """One indexed passage: sentences and list items packed within one section."""
+
+    id: str
+    file: str = Field(description="The file's name.")
+    path: str = Field(description="The file's absolute path: the document's identity.")
+    sha256: str
+    title: str
+    municipality: str | None
+    committee: str | None
+    doc_type: str | None
+    year: int | None
+    section: list[str] = Field(description="Heading path, outermost first.")
+    page: int | None = Field(description="1-based page where the chunk starts, if the source has pages.")
+    start: int = Field(description="Character offset of the chunk in the cleaned text.")
+    end: int = Field(description="End offset (exclusive) in the cleaned text.")
+    laws: list[str] = Field(default_factory=list, description="Laws the chunk mentions.")
+    text: str
+
+    @property
+    def section_path(self) -> str:
+        return " > ".join(self.section)
+
+    @property
+    def header(self) -> str:
+        """The short context line embedded and indexed with the text."""
+        parts = [self.municipality or "", self.title, self.section_path]
+        return " | ".join(p for p in parts if p)

