@@ -1,0 +1,319 @@
+"""Cleaned lines → blocks: headings, paragraphs, list items and flattened tables.
+
+Plans mark structure in several ways: Markdown headings (converted PDFs, DOCX), numbered headings
+("3.1 Nedbrutna mål och indikatorer"), keyword headings ("Målområde 2: …", "Mål 3"), and in plain
+PDF text only short title-like lines. When a document has explicit structure (Markdown or a valid
+numbering sequence), title-like lines are not trusted: in such documents they are table cells.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ingest.cleaning import Line, join_wrapped, vocabulary
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table"]
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2})\s+(\S.*)$")
+_KEYWORD = re.compile(
+    r"^(Målområde|Mål|Delmål|Utvecklingsområde|Fokusområde|Strategiskt mål|Kapitel|Bilaga|Avsnitt)"
+    r"\s+(\d{1,2}[a-z]?)(?:\s*[:.–-]\s*(.*))?$"
+)
+_BULLET = re.compile(r"^(?:[•▪◦·●○■□➢►‣∙*\-–—]|\d{1,2}[.)]|[a-z]\))\s+\S")
+_DATE = re.compile(r"\b\d{4}[-–]\d{2}[-–]\d{2}\b")
+_NUMBER_TOKEN = re.compile(r"^[-+–]?\d[\d,.:%/]*%?$")
+_SENTENCE_END = (".", "!", "?", ":", ";")
+_CONTINUES = (
+    *tuple(
+        f" {word}"
+        for word in [
+            "och",
+            "i",
+            "för",
+            "av",
+            "med",
+            "till",
+            "som",
+            "på",
+            "om",
+            "samt",
+            "inom",
+            "vid",
+            "mot",
+            "under",
+            "–",
+            "-",
+        ]
+    ),
+    ",",
+)
+MAX_TITLE_WORDS = 16
+MAX_CHAPTER_WORDS = 6
+
+
+@dataclass
+class Block:
+    kind: BlockKind
+    text: str
+    page: int
+    #: For headings: what kind of heading (its level is decided by the sectioner).
+    heading_kind: str = ""
+    heading_rank: int = 0
+
+
+@dataclass
+class _Context:
+    """What the block builder knows about the whole document."""
+
+    lines: list[Line]
+    vocabulary: set[str]
+    explicit: bool
+    numbering: _Numbering
+    #: Lines shorter than this end before the right margin: in wrapped PDF text a short,
+    #: unpunctuated line is a table cell, not prose.
+    short_line: int
+
+
+def build_blocks(lines: list[Line]) -> list[Block]:
+    lengths = sorted(len(line.text) for line in lines if line.text)
+    typical_width = lengths[int(0.75 * (len(lengths) - 1))] if lengths else 0
+    context = _Context(
+        lines, vocabulary(lines), _has_explicit_structure(lines), _Numbering(), typical_width // 2
+    )
+    blocks: list[Block] = []
+    index = 0
+    while index < len(lines):
+        if not lines[index].text:
+            index += 1
+            continue
+        heading, consumed = _heading_at(lines, index, context.explicit, context.numbering)
+        if heading is None:
+            block, consumed = _body_block_at(context, index)
+        blocks.append(heading or block)
+        index += consumed
+    return blocks
+
+
+def _has_explicit_structure(lines: list[Line]) -> bool:
+    markdown = sum(1 for line in lines if _MD_HEADING.match(line.text))
+    numbering = _Numbering()
+    numbered = sum(
+        1 for i in range(len(lines)) if _numbered_heading(lines, i, numbering) is not None
+    )
+    return markdown >= 3 or numbered >= 3
+
+
+class _Numbering:
+    """Tracks "1 …", "2 …", "2.1 …" so that only a plausible sequence counts as headings."""
+
+    def __init__(self) -> None:
+        self.top: int | None = None
+
+    def accepts(self, number: str) -> bool:
+        parts = [int(p) for p in number.rstrip(".").split(".")]
+        if len(parts) == 1:
+            return parts[0] <= 3 if self.top is None else parts[0] in (self.top, self.top + 1)
+        return parts[0] == self.top
+
+    def advance(self, number: str) -> None:
+        self.top = int(number.rstrip(".").split(".")[0])
+
+
+def _next_text(lines: list[Line], index: int) -> Line | None:
+    for line in lines[index + 1 :]:
+        if line.text:
+            return line
+    return None
+
+
+def _previous_text(lines: list[Line], index: int) -> Line | None:
+    for line in reversed(lines[:index]):
+        if line.text:
+            return line
+    return None
+
+
+def _heading_at(
+    lines: list[Line], index: int, explicit: bool, numbering: _Numbering
+) -> tuple[Block | None, int]:
+    line = lines[index]
+    markdown = _MD_HEADING.match(line.text)
+    if markdown:
+        level = len(markdown.group(1))
+        return Block("heading", markdown.group(2), line.page, "md", level), 1
+    numbered = _numbered_heading(lines, index, numbering)
+    if numbered is not None:
+        numbering.advance(numbered)
+        return Block("heading", line.text, line.page, "num", numbered.count(".") + 1), 1
+    keyword = _KEYWORD.match(line.text)
+    if keyword and not line.text.endswith("."):
+        text, consumed = _with_wrapped_continuation(lines, index, max_words=12, max_lines=2)
+        return Block("heading", text, line.page, f"kw:{keyword.group(1).lower()}"), consumed
+    text, consumed = _with_wrapped_continuation(lines, index)
+    if not explicit and _is_title(lines, index, text, consumed):
+        chapter = line.page_top and len(text.split()) <= MAX_CHAPTER_WORDS
+        return Block("heading", text, line.page, "chapter" if chapter else "title"), consumed
+    return None, 0
+
+
+def _numbered_heading(lines: list[Line], index: int, numbering: _Numbering) -> str | None:
+    """The number of a numbered heading at ``index`` ("3.1"), or None. A run of equally deep
+    numbered lines with no body between them is a list, not a row of headings."""
+    match = _NUMBERED.match(lines[index].text)
+    if not match:
+        return None
+    number, title = match.groups()
+    if not title[0].isupper() or title.endswith((*_SENTENCE_END, ",")):
+        return None
+    if len(title.split()) > 14 or not numbering.accepts(number):
+        return None
+    depth = number.rstrip(".").count(".")
+    for neighbour in (_previous_text(lines, index), _next_text(lines, index)):
+        other = _NUMBERED.match(neighbour.text) if neighbour else None
+        if other and other.group(1).rstrip(".").count(".") == depth:
+            return None
+    return number
+
+
+def _with_wrapped_continuation(
+    lines: list[Line], index: int, *, max_words: int = 4, max_lines: int = 1
+) -> tuple[str, int]:
+    """A heading wrapped over printed lines: what follows is short, lower-case, unpunctuated."""
+    text, end = lines[index].text, index + 1
+    for _ in range(max_lines):
+        following = _next_text_index(lines, end - 1)
+        if following is None or following - end > 1:
+            break
+        nxt = lines[following].text
+        wrapped = (
+            nxt[:1].islower()
+            and len(nxt.split()) <= max_words
+            and not nxt.endswith(_SENTENCE_END)
+            and (len(text) >= 60 or text.endswith(_CONTINUES) or max_lines > 1)
+        )
+        if not wrapped:
+            break
+        text, end = f"{text} {nxt}", following + 1
+    return text, end - index
+
+
+def _is_title(lines: list[Line], index: int, text: str, consumed: int) -> bool:
+    """A short, unpunctuated line that starts something: the heading of plain PDF text."""
+    if not _has_title_shape(text):
+        return False
+    previous = _previous_text(lines, index)
+    if previous is not None and not lines[index].page_top and _runs_on(previous.text):
+        return False
+    body_index = _next_text_index(lines, index + consumed - 1)
+    if body_index is None:
+        return False
+    if _starts_body(lines[body_index].text):
+        return True
+    # A heading right above a subheading ("Styrdokument" > "Lagar och förordningar").
+    after = _next_text_index(lines, body_index)
+    return (
+        _has_title_shape(lines[body_index].text)
+        and after is not None
+        and _starts_body(lines[after].text)
+    )
+
+
+def _has_title_shape(text: str) -> bool:
+    """Short, capitalised, unpunctuated, not a table row: a date, several capitalised words (column
+    headers: "Åtgärd Ansvarig avdelning Slutdatum") or a long comma list give a row away."""
+    words = text.split()
+    if not words or len(words) > MAX_TITLE_WORDS or not text[0].isupper():
+        return False
+    if text.endswith((*_SENTENCE_END, ",")) or _BULLET.match(text) or _is_numeric_row(text):
+        return False
+    if _DATE.search(text) or ("," in text and len(words) > MAX_CHAPTER_WORDS):
+        return False
+    after_colon = text.split(":", 1)[-1].split() if ":" in text else words
+    capitalised = sum(1 for word in after_colon[1:] if word[:1].isupper())
+    return capitalised < 2 or (":" in text and text.split(":", 1)[-1].isupper())
+
+
+def _starts_body(text: str) -> bool:
+    if _BULLET.match(text) or _NUMBERED.match(text):
+        return True
+    return (
+        (text[0].isupper() or text[0].isdigit())
+        and len(text.split()) >= 4
+        and not (_is_numeric_row(text))
+    )
+
+
+def _next_text_index(lines: list[Line], index: int) -> int | None:
+    for following in range(index + 1, len(lines)):
+        if lines[following].text:
+            return following
+    return None
+
+
+def _runs_on(text: str) -> bool:
+    """A prose line that does not end its sentence: the next line continues it."""
+    return len(text.split()) > MAX_TITLE_WORDS / 2 and not text.endswith(_SENTENCE_END)
+
+
+def _is_numeric_row(text: str) -> bool:
+    tokens = text.split()
+    numbers = sum(1 for token in tokens if _NUMBER_TOKEN.match(token))
+    return numbers == len(tokens) or (numbers >= 2 and numbers >= 0.3 * len(tokens))
+
+
+def _is_fragment(text: str, short_line: int) -> bool:
+    """A piece of a flattened table: numbers, or a short line that ends no sentence."""
+    if text.endswith(_SENTENCE_END):
+        return False
+    return _is_numeric_row(text) or len(text.split()) <= 4 or len(text) < short_line
+
+
+def _body_block_at(context: _Context, index: int) -> tuple[Block, int]:
+    lines = context.lines
+    first = lines[index]
+    if _BULLET.match(first.text):
+        kind: BlockKind = "list_item"
+    elif _is_fragment(first.text, context.short_line):
+        kind = "table"
+    else:
+        kind = "paragraph"
+    text = first.text
+    end = index + 1
+    while end < len(lines):
+        line = lines[end]
+        if not line.text or _starts_new_block(context, end, kind, text):
+            break
+        if kind == "table":
+            text = f"{text}\n{line.text}"
+        else:
+            text = join_wrapped(text, line.text, context.vocabulary)
+        end += 1
+    return Block(kind, text, first.page), end - index
+
+
+def _starts_new_block(context: _Context, index: int, kind: BlockKind, text_so_far: str) -> bool:
+    lines = context.lines
+    text = lines[index].text
+    if _BULLET.match(text) or _MD_HEADING.match(text) or _KEYWORD.match(text):
+        return True
+    if _numbered_heading(lines, index, _copy(context.numbering)) is not None:
+        return True
+    if not context.explicit and _is_title(lines, index, *_with_wrapped_continuation(lines, index)):
+        return True
+    fragment = _is_fragment(text, context.short_line)
+    if kind == "table":
+        return not fragment
+    runs_on = text[:1].islower() or text[:1] in "(," or text_so_far.endswith(_CONTINUES)
+    if kind == "list_item":
+        return not (runs_on or text[:1].isdigit())
+    # A paragraph goes on with prose; a table fragment starts a table unless it runs on.
+    return fragment and not runs_on
+
+
+def _copy(numbering: _Numbering) -> _Numbering:
+    clone = _Numbering()
+    clone.top = numbering.top
+    return clone
