@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -130,7 +131,7 @@ def test_structure_tokens_and_dotted_contents_are_gone() -> None:
     ],
 )
 def test_heading_paths_of_known_passages(
-    plan: object, passage: str, expected_path: tuple[str, ...]
+    plan: Path, passage: str, expected_path: tuple[str, ...]
 ) -> None:
     name = plan.name
     sections = [section for section, text in chunks_of(name) if passage in squash(text)]
@@ -140,7 +141,7 @@ def test_heading_paths_of_known_passages(
 
 
 @pytest.mark.parametrize("plan", ALL_PLANS, ids=lambda p: p.name)
-def test_chunks_stay_within_size_and_cover_the_text(plan: object) -> None:
+def test_chunks_stay_within_size_and_cover_the_text(plan: Path) -> None:
     name = plan.name
     chunks = chunks_of(name)
     assert chunks
