@@ -51,7 +51,9 @@ class Chunk(BaseModel):
     doc_type: str | None
     year: int | None
     section: list[str] = Field(description="Heading path, outermost first.")
-    page: int | None = Field(description="1-based page where the chunk starts, if the source has pages.")
+    page: int | None = Field(
+        description="1-based page where the chunk starts, if the source has pages."
+    )
     start: int = Field(description="Character offset of the chunk in the cleaned text.")
     end: int = Field(description="End offset (exclusive) in the cleaned text.")
     laws: list[str] = Field(default_factory=list, description="Laws the chunk mentions.")

@@ -1,0 +1,77 @@
+"""A loaded document → its metadata, cleaned text and chunks. Pure: no index, no model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.blocks import build_blocks
+from ingest.chunking import chunk_spans
+from ingest.cleaning import clean_lines
+from ingest.document import Chunk, DocumentMeta, IngestError, LoadedDocument
+from ingest.laws import find_laws, law_labels
+from ingest.metadata import MetaOverrides, apply_overrides, detect_metadata
+from ingest.sections import section_blocks
+from settings import IngestSettings
+
+
+@dataclass(frozen=True)
+class ProcessedDocument:
+    meta: DocumentMeta
+    #: The cleaned, rendered text; chunk spans point into it.
+    text: str
+    chunks: list[Chunk]
+
+
+def process_document(
+    loaded: LoadedDocument, settings: IngestSettings, overrides: MetaOverrides | None = None
+) -> ProcessedDocument:
+    lines = clean_lines(loaded.text, repeated_layer_min_share=settings.repeated_layer_min_share)
+    sectioned = section_blocks(build_blocks(lines))
+    if not sectioned.blocks:
+        raise IngestError(
+            loaded.path, "ingen löptext kvar efter rensning – bara rubriker eller skräp"
+        )
+    meta = detect_metadata(sectioned.text)
+    if overrides is not None:
+        meta = apply_overrides(meta, overrides)
+    spans = chunk_spans(
+        sectioned.blocks,
+        sectioned.text,
+        max_words=settings.chunk_max_words,
+        min_words=settings.chunk_min_words,
+    )
+    chunks = [
+        _chunk(loaded, meta, sectioned.text, ordinal, span.start, span.end, span.section, span.page)
+        for ordinal, span in enumerate(spans)
+    ]
+    return ProcessedDocument(meta, sectioned.text, chunks)
+
+
+def _chunk(
+    loaded: LoadedDocument,
+    meta: DocumentMeta,
+    text: str,
+    ordinal: int,
+    start: int,
+    end: int,
+    section: tuple[str, ...],
+    page: int,
+) -> Chunk:
+    body = text[start:end]
+    return Chunk(
+        id=f"{loaded.sha256[:16]}-{ordinal:04d}",
+        file=loaded.path.name,
+        path=str(loaded.path.resolve()),
+        sha256=loaded.sha256,
+        title=meta.title,
+        municipality=meta.municipality,
+        committee=meta.committee,
+        doc_type=meta.doc_type,
+        year=meta.year,
+        section=list(section),
+        page=page if loaded.paged else None,
+        start=start,
+        end=end,
+        laws=law_labels(find_laws(body)),
+        text=body,
+    )
