@@ -26,29 +26,16 @@ _BULLET = re.compile(r"^(?:[•▪◦·●○■□➢►‣∙*\-–—]|\d{1,2
 _DATE = re.compile(r"\b\d{4}[-–]\d{2}[-–]\d{2}\b")
 _NUMBER_TOKEN = re.compile(r"^[-+–]?\d[\d,.:%/]*%?$")
 _SENTENCE_END = (".", "!", "?", ":", ";")
+#: Line endings that cannot end a heading: the heading goes on on the next printed line.
 _CONTINUES = (
-    *tuple(
-        f" {word}"
-        for word in [
-            "och",
-            "i",
-            "för",
-            "av",
-            "med",
-            "till",
-            "som",
-            "på",
-            "om",
-            "samt",
-            "inom",
-            "vid",
-            "mot",
-            "under",
-            "–",
-            "-",
-        ]
-    ),
     ",",
+    *(
+        f" {word}"
+        for word in (
+            "och eller i för av med till som på om samt inom vid mot under från efter enligt "
+            "utifrån genom mellan hos att en ett den det de – -"
+        ).split()
+    ),
 )
 MAX_TITLE_WORDS = 16
 MAX_CHAPTER_WORDS = 6
@@ -147,7 +134,8 @@ def _heading_at(
     numbered = _numbered_heading(lines, index, numbering)
     if numbered is not None:
         numbering.advance(numbered)
-        return Block("heading", line.text, line.page, "num", numbered.count(".") + 1), 1
+        text, consumed = _with_wrapped_continuation(lines, index)
+        return Block("heading", text, line.page, "num", numbered.count(".") + 1), consumed
     keyword = _KEYWORD.match(line.text)
     if keyword and not line.text.endswith("."):
         text, consumed = _with_wrapped_continuation(lines, index, max_words=12, max_lines=2)
