@@ -24,7 +24,8 @@ SECTIONS = [
         [
             "Socialnämnden ansvarar för kommunens uppgifter inom socialtjänsten och vad som i lag "
             "eller annan författning sägs om socialnämnd.",
-            "Nämnden ansvarar också för skuldsanering, uppgifter enligt alkohollagen och integration.",
+            "Nämnden ansvarar också för skuldsanering, uppgifter enligt alkohollagen och "
+            "integration.",
         ],
     ),
     (
