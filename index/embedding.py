@@ -40,7 +40,7 @@ class SentenceTransformerEmbedder:
         self._model = model
         self._settings = settings
         model.max_seq_length = settings.max_seq_length
-        dimension = model.get_sentence_embedding_dimension()
+        dimension = model.get_embedding_dimension()
         if dimension is None:
             raise ValueError("the model does not report its embedding dimension")
         self._dimension = int(dimension)

