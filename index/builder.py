@@ -1,0 +1,138 @@
+"""Files and folders → the index: load, process and add each plan; report what happened.
+
+One bad file never stops a batch and never touches what is already indexed: it is reported with its
+reason, and the next file goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.plan_index import PlanIndex
+from ingest.document import DocumentMeta, IngestError
+from ingest.loaders import SUPPORTED_SUFFIXES, load_document
+from ingest.metadata import MetaOverrides, read_sidecar
+from ingest.pipeline import process_document
+from settings import IngestSettings
+
+SIDECAR_SUFFIX = ".meta.json"
+#: Files in a plans folder that describe the folder rather than being plans.
+_NOT_PLANS = ("readme", "license", "licence", "changelog")
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[IngestError] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.added)} dokument indexerade ({self.chunks} textavsnitt)",
+            f"{len(self.unchanged)} oförändrade",
+            f"{len(self.failed)} misslyckade",
+        ]
+        if self.pruned:
+            parts.append(f"{len(self.pruned)} borttagna")
+        return ", ".join(parts) + f" på {self.seconds:.1f} s."
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestError]]:
+    """The plan files named, directly or inside folders (recursively, sorted). A folder's README,
+    sidecar manifests and hidden files are not plans; a file named explicitly always is."""
+    files: list[Path] = []
+    errors: list[IngestError] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if _is_plan_in_folder(p)))
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(IngestError(path, "filen eller mappen finns inte"))
+    return files, errors
+
+
+def _is_plan_in_folder(path: Path) -> bool:
+    name = path.name.lower()
+    return (
+        path.is_file()
+        and not name.startswith(".")
+        and not name.endswith(SIDECAR_SUFFIX)
+        and not name.startswith(_NOT_PLANS)
+        and path.suffix.lower() in SUPPORTED_SUFFIXES
+    )
+
+
+def ingest_paths(
+    index: PlanIndex,
+    paths: Iterable[Path],
+    settings: IngestSettings,
+    overrides: MetaOverrides | None = None,
+    *,
+    prune: bool = False,
+    on_file: Callable[[Path], None] | None = None,
+    on_error: Callable[[IngestError], None] | None = None,
+) -> IngestReport:
+    """Ingest every plan under ``paths``; ``overrides`` (from the command line) beat a sidecar
+    manifest, which beats what is detected in the text."""
+    started = time.perf_counter()
+    report = IngestReport()
+    files, missing = collect_files(paths)
+    for error in missing:
+        _fail(report, error, on_error)
+    for file in files:
+        if on_file is not None:
+            on_file(file)
+        try:
+            _ingest_file(index, file.resolve(), settings, overrides, report)
+        except IngestError as error:
+            _fail(report, error, on_error)
+    if prune:
+        report.pruned = index.prune_missing()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingest_file(
+    index: PlanIndex,
+    file: Path,
+    settings: IngestSettings,
+    overrides: MetaOverrides | None,
+    report: IngestReport,
+) -> None:
+    loaded = load_document(file)
+    combined = _combine(read_sidecar(file), overrides)
+    if index.has_document(file, loaded.sha256) and not combined.model_dump(exclude_none=True):
+        report.unchanged.append(str(file))
+        return
+    processed = process_document(loaded, settings, combined)
+    if index.has_document(file, loaded.sha256):
+        # Same text, metadata given: only a real change of metadata re-indexes the document.
+        recorded = next(r for r in index.documents() if r.path == str(file))
+        if DocumentMeta.model_validate(recorded, from_attributes=True) == processed.meta:
+            report.unchanged.append(str(file))
+            return
+        index.remove_document(file)
+    index.add_document(processed.chunks)
+    report.added.append(str(file))
+    report.chunks += len(processed.chunks)
+
+
+def _combine(sidecar: MetaOverrides, given: MetaOverrides | None) -> MetaOverrides:
+    if given is None:
+        return sidecar
+    return sidecar.model_copy(update=given.model_dump(exclude_none=True))
+
+
+def _fail(
+    report: IngestReport, error: IngestError, on_error: Callable[[IngestError], None] | None
+) -> None:
+    report.failed.append(error)
+    if on_error is not None:
+        on_error(error)

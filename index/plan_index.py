@@ -1,0 +1,238 @@
+"""The index facade that the CLI and the assistant use: add, remove, list and search plans.
+
+Three stores sit behind it, each in its own module: the catalog (source of truth, `catalog.py`),
+Chroma (dense vectors, `chroma_store.py`) and BM25 (`lexical.py`, rebuilt from the catalog). Writes
+go to Chroma first and to the catalog last, so the catalog only names chunks that are searchable.
+Everything expensive is opened on first use: listing documents loads neither a model nor Chroma.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+from llama_index.core.base.base_retriever import BaseRetriever
+from llama_index.core.llms import MockLLM
+from llama_index.core.retrievers import QueryFusionRetriever
+from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
+from llama_index.core.schema import NodeWithScore, QueryBundle
+from llama_index.core.vector_stores.types import MetadataFilter, MetadataFilters
+from pydantic import BaseModel, Field
+
+from index.catalog import Catalog, DocumentRecord
+from index.chroma_store import ChromaChunkStore, chunk_node, indexed_text, open_collection
+from index.embedding import Embedder
+from index.lexical import LexicalIndex
+from index.llama_embedding import LazyEmbedding
+from ingest.document import Chunk
+from settings import Settings
+
+logger = logging.getLogger(__name__)
+
+#: Called after each embedded batch with (chunks embedded so far, chunks in the document).
+ProgressCallback = Callable[[int, int], None]
+
+
+class SearchHit(BaseModel):
+    """One passage found by `PlanIndex.search`."""
+
+    rank: int = Field(description="1-based position in the result list.")
+    score: float = Field(
+        description="Reciprocal-rank-fusion score of BM25 and dense: higher is better."
+    )
+    chunk: Chunk
+
+
+def metadata_filters(
+    municipality: str | None, year: int | None, doc_type: str | None
+) -> MetadataFilters | None:
+    """Exact-match filters on the chunk metadata; None when nothing restricts the search."""
+    wanted = {"municipality": municipality, "year": year, "doc_type": doc_type}
+    filters = [
+        MetadataFilter(key=key, value=value) for key, value in wanted.items() if value is not None
+    ]
+    return MetadataFilters(filters=list(filters)) if filters else None
+
+
+class PlanIndex:
+    """Hybrid (Chroma + BM25) index of plan chunks under `settings.index_dir`."""
+
+    def __init__(self, settings: Settings, catalog: Catalog, embed_model: LazyEmbedding) -> None:
+        self._settings = settings
+        self._index_dir = settings.index_dir
+        self._catalog = catalog
+        self._embed_model = embed_model
+        # Writes to the stores one at a time, and lazy loading done once under concurrent searches.
+        self._lock = threading.RLock()
+        self._lexical: LexicalIndex | None = None
+        self._lexical_ready = False
+
+    @classmethod
+    def open(cls, settings: Settings, embedder_factory: Callable[[], Embedder]) -> PlanIndex:
+        """Open (or create) the index; the embedder is built only when text must be embedded."""
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        embed_model = LazyEmbedding(embedder_factory, batch_size=settings.embedding.batch_size)
+        return cls(settings, Catalog.load(settings.index_dir), embed_model)
+
+    @cached_property
+    def _store(self) -> ChromaChunkStore:
+        with self._lock:
+            collection = open_collection(self._settings.chroma, self._index_dir)
+            return ChromaChunkStore(collection, self._embed_model)
+
+    # --- documents ---------------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentRecord]:
+        return self._catalog.documents()
+
+    def has_document(self, path: str | Path, sha256: str) -> bool:
+        """True if this exact version (same content hash) of the file at `path` is indexed."""
+        record = self._catalog.document(str(path))
+        return record is not None and record.sha256 == sha256
+
+    def add_document(
+        self, chunks: list[Chunk], progress: ProgressCallback | None = None
+    ) -> DocumentRecord:
+        """Index one document's chunks, replacing any older version at the same path.
+
+        An unchanged document (same path and sha256) is left as it is and nothing is embedded.
+        """
+        record = DocumentRecord.from_chunks(chunks)
+        existing = self._catalog.document(record.path)
+        if existing is not None and existing.sha256 == record.sha256:
+            return existing
+        self._catalog.check_ids_free(record)
+        # Embedding is the slow part (seconds per document): outside the lock, searches go on.
+        embeddings = self._embed_passages(chunks, progress)
+        with self._lock:
+            self._store.delete_document(record.path)
+            self._store.add(chunks, embeddings)
+            stored = self._catalog.put(chunks)
+            self._lexical_ready = False
+            return stored
+
+    def remove_document(self, path: str | Path) -> bool:
+        """Remove a document from every store; False if it was not indexed."""
+        with self._lock:
+            return self._forget(str(path))
+
+    def prune_missing(self) -> list[str]:
+        """Remove the documents whose source files no longer exist; returns their paths."""
+        with self._lock:
+            gone = [r.path for r in self._catalog.documents() if not Path(r.path).exists()]
+            for path in gone:
+                self._forget(path)
+            return gone
+
+    def _forget(self, path: str) -> bool:
+        if self._catalog.document(path) is None:
+            return False
+        self._store.delete_document(path)
+        self._lexical_ready = False
+        return self._catalog.remove(path)
+
+    def _embed_passages(self, chunks: list[Chunk], progress: ProgressCallback | None) -> np.ndarray:
+        texts = [indexed_text(c) for c in chunks]
+        batch_size = self._settings.embedding.batch_size
+        batches = []
+        for start in range(0, len(texts), batch_size):
+            batches.append(
+                self._embed_model.embedder.embed_passages(texts[start : start + batch_size])
+            )
+            if progress is not None:
+                progress(min(start + batch_size, len(texts)), len(texts))
+        return np.vstack(batches)
+
+    # --- BM25 --------------------------------------------------------------------------------
+
+    def _lexical_index(self) -> LexicalIndex | None:
+        """The BM25 index of the catalog: loaded from disk, or rebuilt if missing or stale.
+
+        Writes only mark BM25 stale; the rebuild (about 1 s per 3,000 chunks) happens here, at the
+        next search, so ingesting a folder of documents rebuilds it once rather than per document.
+        """
+        with self._lock:
+            if not self._lexical_ready:
+                fingerprint = self._catalog.fingerprint()
+                loaded = LexicalIndex.load(self._index_dir, self._settings.lexical, fingerprint)
+                if loaded is None:
+                    self._rebuild_lexical()
+                else:
+                    self._lexical, self._lexical_ready = loaded, True
+            return self._lexical
+
+    def _rebuild_lexical(self) -> None:
+        started = time.perf_counter()
+        chunks = self._catalog.chunks()
+        if chunks:
+            self._lexical = LexicalIndex.build(
+                [chunk_node(c) for c in chunks], self._settings.lexical
+            )
+            self._lexical.save(self._index_dir, self._catalog.fingerprint())
+        else:
+            self._lexical = None
+            LexicalIndex.remove_saved(self._index_dir)
+        self._lexical_ready = True
+        logger.debug(
+            "BM25 rebuilt: %d chunks in %.3f s", len(chunks), time.perf_counter() - started
+        )
+
+    # --- search ------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        k: int,
+        municipality: str | None = None,
+        year: int | None = None,
+        doc_type: str | None = None,
+    ) -> list[SearchHit]:
+        """The `k` best chunks: reciprocal rank fusion of dense and BM25 candidates."""
+        if not query.strip() or self._catalog.is_empty():
+            return []
+        started = time.perf_counter()
+        embedding = self._embed_model.get_query_embedding(query)
+        embedded = time.perf_counter()
+        retrievers = self._retrievers(metadata_filters(municipality, year, doc_type))
+        fusion = QueryFusionRetriever(
+            retrievers,
+            # num_queries=1 never asks an LLM for query variants; an explicit MockLLM keeps the
+            # constructor from resolving the global default LLM (OpenAI).
+            llm=MockLLM(),
+            mode=FUSION_MODES.RECIPROCAL_RANK,
+            num_queries=1,
+            use_async=False,
+            similarity_top_k=k,
+        )
+        # The precomputed embedding stops the dense retriever from embedding the query again.
+        fused = fusion.retrieve(QueryBundle(query_str=query, embedding=embedding))
+        hits = self._to_hits(fused)
+        logger.debug(
+            "search: embed %.1f ms, retrieve+fuse %.1f ms",
+            (embedded - started) * 1000,
+            (time.perf_counter() - embedded) * 1000,
+        )
+        return hits
+
+    def _retrievers(self, filters: MetadataFilters | None) -> list[BaseRetriever]:
+        candidates = self._settings.search.candidates
+        retrievers = [self._store.retriever(candidates, filters)]
+        lexical = self._lexical_index()
+        lexical_retriever = lexical.retriever(candidates, filters) if lexical else None
+        if lexical_retriever is not None:
+            retrievers.append(lexical_retriever)
+        return retrievers
+
+    def _to_hits(self, fused: list[NodeWithScore]) -> list[SearchHit]:
+        """Chunks from the catalog for the fused node ids (ids the catalog lacks are skipped)."""
+        chunks = [(self._catalog.chunk(hit.node.node_id), hit.score or 0.0) for hit in fused]
+        found = [(chunk, score) for chunk, score in chunks if chunk is not None]
+        return [
+            SearchHit(rank=rank, score=score, chunk=chunk)
+            for rank, (chunk, score) in enumerate(found, start=1)
+        ]
