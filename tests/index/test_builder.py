@@ -1,0 +1,129 @@
+"""Ingesting batches: a bad file is reported by name and reason, the rest goes in, none is lost."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from index.builder import collect_files, ingest_paths
+from index.embedding import Embedder
+from index.plan_index import PlanIndex
+from ingest.metadata import MetaOverrides
+from settings import Settings
+from tests.conftest import NORRKOPING_2024, NORRTALJE_2023, PLANS_DIR, SODERKOPING_2025
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def index(tmp_path: Path, embedder: Embedder) -> PlanIndex:
+    return PlanIndex.open(Settings(data_dir=tmp_path / "data"), lambda: embedder)
+
+
+def text_pdf(path: Path, lines: list[str]) -> None:
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    text = pdf.beginText(72, 770)
+    for line in lines:
+        text.textLine(line)
+    pdf.drawText(text)
+    pdf.save()
+
+
+def scanned_pdf(path: Path) -> None:
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.rect(72, 400, 300, 300, fill=1)  # a page that is only a picture
+    pdf.save()
+
+
+def bad_files(folder: Path) -> dict[str, Path]:
+    folder.mkdir()
+    files = {name: folder / name for name in ("tom.txt", "skrap.txt", "trasig.pdf", "skannad.pdf")}
+    files["tom.txt"].write_bytes(b"")
+    files["skrap.txt"].write_bytes(bytes(range(256)) * 8)
+    text_pdf(folder / "hel.pdf", ["Socialnämnden ansvarar för kommunens uppgifter."])
+    files["trasig.pdf"].write_bytes((folder / "hel.pdf").read_bytes()[:300])
+    (folder / "hel.pdf").unlink()
+    scanned_pdf(files["skannad.pdf"])
+    return files
+
+
+def test_a_bad_batch_reports_each_file_and_keeps_the_rest(tmp_path: Path, index: PlanIndex) -> None:
+    first = ingest_paths(index, [NORRKOPING_2024], Settings().ingest)
+    assert first.added and not first.failed
+    bad = bad_files(tmp_path / "batch")
+    legacy = tmp_path / "batch" / "legacy.txt"
+    legacy_text = (
+        "Söderköpings kommun\n\nSocialnämndens uppdragsplan 2025\n\nNämnden ansvarar för "
+        "skuldsanering, uppgifter enligt alkohollagen och integration i Söderköpings kommun.\n"
+    )
+    legacy.write_bytes(legacy_text.encode("cp1252"))
+
+    report = ingest_paths(index, [tmp_path / "batch"], Settings().ingest)
+
+    failed = {Path(error.path).name: error.reason for error in report.failed}
+    assert set(failed) == set(bad)
+    assert "tom" in failed["tom.txt"]
+    assert "OCR" in failed["skannad.pdf"] or "textlager" in failed["skannad.pdf"]
+    assert "PDF" in failed["trasig.pdf"]
+    assert [Path(p).name for p in report.added] == ["legacy.txt"]
+    assert {d.file for d in index.documents()} == {NORRKOPING_2024.name, "legacy.txt"}
+    hits = index.search("Socialnämndens budget 2024 i tkr", k=3)
+    assert any("654 848" in hit.chunk.text for hit in hits)
+    legacy_hits = index.search("skuldsanering alkohollagen", k=1, municipality="Söderköping")
+    assert "skuldsanering" in legacy_hits[0].chunk.text
+
+
+def test_reingest_is_idempotent_and_a_changed_file_replaces_its_chunks(
+    tmp_path: Path, index: PlanIndex
+) -> None:
+    plan = tmp_path / "plan.txt"
+    shutil.copy(SODERKOPING_2025, plan)
+    first = ingest_paths(index, [plan], Settings().ingest)
+    again = ingest_paths(index, [plan], Settings().ingest)
+    assert first.added and again.unchanged == [str(plan.resolve())] and not again.added
+    before = index.documents()[0]
+
+    plan.write_text(plan.read_text(encoding="utf-8") + "\nEtt nytt stycke om ledsagning.\n")
+    changed = ingest_paths(index, [plan], Settings().ingest)
+    after = index.documents()
+    assert changed.added and len(after) == 1 and after[0].sha256 != before.sha256
+    assert not set(after[0].chunk_ids) & set(before.chunk_ids)
+
+
+def test_prune_drops_documents_whose_files_are_gone(tmp_path: Path, index: PlanIndex) -> None:
+    plan = tmp_path / "borta.txt"
+    shutil.copy(NORRKOPING_2024, plan)
+    ingest_paths(index, [plan, NORRTALJE_2023], Settings().ingest)
+    plan.unlink()
+    report = ingest_paths(index, [NORRTALJE_2023], Settings().ingest, prune=True)
+    assert report.pruned == [str(plan.resolve())]
+    assert [d.file for d in index.documents()] == [NORRTALJE_2023.name]
+
+
+def test_overrides_beat_the_sidecar_which_beats_detection(tmp_path: Path, index: PlanIndex) -> None:
+    plan = tmp_path / "plan.txt"
+    shutil.copy(NORRKOPING_2024, plan)
+    (tmp_path / "plan.txt.meta.json").write_text(
+        json.dumps({"municipality": "Linköping", "year": 2025}), encoding="utf-8"
+    )
+    ingest_paths(index, [plan], Settings().ingest, MetaOverrides(year=2026))
+    record = index.documents()[0]
+    assert (record.municipality, record.year, record.committee) == (
+        "Linköping",
+        2026,
+        "Socialnämnden",
+    )
+    # Same text, other metadata: the document is re-indexed with it.
+    ingest_paths(index, [plan], Settings().ingest, MetaOverrides(year=2027))
+    assert index.documents()[0].year == 2027
+
+
+def test_a_plans_folder_skips_its_readme_and_sidecars() -> None:
+    files, errors = collect_files([PLANS_DIR, PLANS_DIR / "nope.txt"])
+    assert [f.name for f in files] == sorted(p.name for p in PLANS_DIR.glob("0*.txt"))
+    assert [e.path.name for e in errors] == ["nope.txt"]
