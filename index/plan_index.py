@@ -29,6 +29,7 @@ from index.chroma_store import ChromaChunkStore, chunk_node, indexed_text, open_
 from index.embedding import Embedder
 from index.lexical import LexicalIndex
 from index.llama_embedding import LazyEmbedding
+from index.unit_vectors import UnitVectors, embedding_texts
 from ingest.document import Chunk
 from settings import Settings
 
@@ -71,6 +72,7 @@ class PlanIndex:
         self._lock = threading.RLock()
         self._lexical: LexicalIndex | None = None
         self._lexical_ready = False
+        self._units = UnitVectors.load(settings.index_dir)
 
     @classmethod
     def open(cls, settings: Settings, embedder_factory: Callable[[], Embedder]) -> PlanIndex:
@@ -108,10 +110,14 @@ class PlanIndex:
             return existing
         self._catalog.check_ids_free(record)
         # Embedding is the slow part (seconds per document): outside the lock, searches go on.
-        embeddings = self._embed_passages(chunks, progress)
+        passages, units = self._embed(chunks, progress)
         with self._lock:
             self._store.delete_document(record.path)
-            self._store.add(chunks, embeddings)
+            self._store.add(chunks, passages)
+            if existing is not None:
+                self._units.drop(existing.chunk_ids)
+            self._units.put([c.id for c in chunks], units)
+            self._units.save()
             stored = self._catalog.put(chunks)
             self._lexical_ready = False
             return stored
@@ -130,14 +136,22 @@ class PlanIndex:
             return gone
 
     def _forget(self, path: str) -> bool:
-        if self._catalog.document(path) is None:
+        record = self._catalog.document(path)
+        if record is None:
             return False
         self._store.delete_document(path)
+        self._units.drop(record.chunk_ids)
+        self._units.save()
         self._lexical_ready = False
         return self._catalog.remove(path)
 
-    def _embed_passages(self, chunks: list[Chunk], progress: ProgressCallback | None) -> np.ndarray:
-        texts = [indexed_text(c) for c in chunks]
+    def _embed(
+        self, chunks: list[Chunk], progress: ProgressCallback | None
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Vectors for the chunks (header + text) and for each chunk's units, in one pass of
+        batches so that the progress callback counts all the work."""
+        unit_texts = [embedding_texts(c) for c in chunks]
+        texts = [indexed_text(c) for c in chunks] + [t for ts in unit_texts for t in ts]
         batch_size = self._settings.embedding.batch_size
         batches = []
         for start in range(0, len(texts), batch_size):
@@ -146,7 +160,19 @@ class PlanIndex:
             )
             if progress is not None:
                 progress(min(start + batch_size, len(texts)), len(texts))
-        return np.vstack(batches)
+        vectors = np.vstack(batches)
+        units, offset = [], len(chunks)
+        for texts_of_chunk in unit_texts:
+            units.append(vectors[offset : offset + len(texts_of_chunk)])
+            offset += len(texts_of_chunk)
+        return vectors[: len(chunks)], units
+
+    def unit_vectors(self, chunk_id: str) -> np.ndarray | None:
+        """The vectors of a chunk's units (rows in `Chunk.units` order); None if not stored."""
+        return self._units.get(chunk_id)
+
+    def embed_query(self, query: str) -> list[float]:
+        return self._embed_model.get_query_embedding(query)
 
     # --- BM25 --------------------------------------------------------------------------------
 
@@ -191,12 +217,15 @@ class PlanIndex:
         municipality: str | None = None,
         year: int | None = None,
         doc_type: str | None = None,
+        embedding: list[float] | None = None,
     ) -> list[SearchHit]:
-        """The `k` best chunks: reciprocal rank fusion of dense and BM25 candidates."""
+        """The `k` best chunks: reciprocal rank fusion of dense and BM25 candidates. Pass the
+        query's `embedding` if the caller has it already (see `embed_query`)."""
         if not query.strip() or self._catalog.is_empty():
             return []
         started = time.perf_counter()
-        embedding = self._embed_model.get_query_embedding(query)
+        if embedding is None:
+            embedding = self.embed_query(query)
         embedded = time.perf_counter()
         retrievers = self._retrievers(metadata_filters(municipality, year, doc_type))
         fusion = QueryFusionRetriever(

@@ -54,6 +54,8 @@ _ABBREVIATIONS = frozenset(
 )
 _SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?])[\"”»)]*\s+(?=[\"“«(]?[A-ZÅÄÖ0-9•])")
 _WORD = re.compile(r"\S+")
+#: A flattened table is quoted whole (its cells mean nothing apart) unless it is longer than this.
+MAX_TABLE_UNIT_WORDS = 80
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ class Span:
     end: int
     section: tuple[str, ...]
     page: int
+    #: The sentences, list items and table rows inside, as absolute spans.
+    units: tuple[tuple[int, int], ...] = ()
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -93,7 +97,9 @@ def _units(blocks: list[PlacedBlock]) -> list[list[tuple[int, int]]]:
             ]
             groups.extend([sentence] for sentence in sentences)
         elif block.kind == "list_item" or block.kind == "table":
-            spans = _table_rows(placed) if block.kind == "table" else [(placed.start, placed.end)]
+            spans = [(placed.start, placed.end)]
+            if block.kind == "table" and _words(block.text) > MAX_TABLE_UNIT_WORDS:
+                spans = _table_rows(placed)
             if _continues_group(blocks, position):
                 groups[-1].extend(spans)
             else:
@@ -137,7 +143,7 @@ def pack_section(
         nonlocal current, current_words
         if current:
             page = _page_at(blocks, current[0][0])
-            chunks.append(Span(current[0][0], current[-1][1], section, page))
+            chunks.append(Span(current[0][0], current[-1][1], section, page, tuple(current)))
         current, current_words = [], 0
 
     for group in _units(blocks):
@@ -173,7 +179,7 @@ def chunk_spans(
     for run in _merge_small_sections(_section_runs(blocks), text, min_words):
         section = run[0].section
         packed = pack_section(run, text, max_words=max_words, min_words=min_words)
-        spans.extend(Span(span.start, span.end, section, span.page) for span in packed)
+        spans.extend(Span(span.start, span.end, section, span.page, span.units) for span in packed)
     return spans
 
 

@@ -58,6 +58,14 @@ class Chunk(BaseModel):
     end: int = Field(description="End offset (exclusive) in the cleaned text.")
     laws: list[str] = Field(default_factory=list, description="Laws the chunk mentions.")
     text: str
+    units: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="Sentences, list items and table rows as (start, end) offsets in `text`: "
+        "the pieces an answer quotes.",
+    )
+
+    def unit_texts(self) -> list[str]:
+        return [self.text[start:end] for start, end in self.units]
 
     @property
     def section_path(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.blocks import build_blocks
-from ingest.chunking import chunk_spans
+from ingest.chunking import Span, chunk_spans
 from ingest.cleaning import clean_lines
 from ingest.document import Chunk, DocumentMeta, IngestError, LoadedDocument
 from ingest.laws import find_laws, law_labels
@@ -41,22 +41,15 @@ def process_document(
         min_words=settings.chunk_min_words,
     )
     chunks = [
-        _chunk(loaded, meta, sectioned.text, ordinal, span.start, span.end, span.section, span.page)
-        for ordinal, span in enumerate(spans)
+        _chunk(loaded, meta, sectioned.text, ordinal, span) for ordinal, span in enumerate(spans)
     ]
     return ProcessedDocument(meta, sectioned.text, chunks)
 
 
 def _chunk(
-    loaded: LoadedDocument,
-    meta: DocumentMeta,
-    text: str,
-    ordinal: int,
-    start: int,
-    end: int,
-    section: tuple[str, ...],
-    page: int,
+    loaded: LoadedDocument, meta: DocumentMeta, text: str, ordinal: int, span: Span
 ) -> Chunk:
+    start, end = span.start, span.end
     body = text[start:end]
     return Chunk(
         id=f"{loaded.sha256[:16]}-{ordinal:04d}",
@@ -68,10 +61,11 @@ def _chunk(
         committee=meta.committee,
         doc_type=meta.doc_type,
         year=meta.year,
-        section=list(section),
-        page=page if loaded.paged else None,
+        section=list(span.section),
+        page=span.page if loaded.paged else None,
         start=start,
         end=end,
         laws=law_labels(find_laws(body)),
         text=body,
+        units=[(unit_start - start, unit_end - start) for unit_start, unit_end in span.units],
     )

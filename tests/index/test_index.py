@@ -490,3 +490,21 @@ def test_chunk_ids_must_not_collide_across_documents(index: PlanIndex, plans: Pa
     impostor = [c.model_copy(update={"path": "/elsewhere/copy.txt"}) for c in norrtalje]
     with pytest.raises(ValueError, match="används redan"):
         index.add_document(impostor)
+
+
+def test_unit_vectors_are_stored_per_chunk_and_dropped_with_it(
+    index: PlanIndex, settings: Settings, embedder: Embedder, plans: Path
+) -> None:
+    chunks = [c.model_copy(update={"units": [(0, len(c.text))]}) for c in norrtalje_2023(plans)]
+    index.add_document(chunks)
+    vectors = index.unit_vectors(chunks[0].id)
+    assert vectors is not None and vectors.shape == (1, embedder.dimension)
+    assert abs(float(np.linalg.norm(vectors[0])) - 1.0) < 1e-4
+
+    reopened = PlanIndex.open(settings, lambda: embedder)
+    stored = reopened.unit_vectors(chunks[0].id)
+    assert stored is not None and np.allclose(stored, vectors)
+
+    reopened.remove_document(chunks[0].path)
+    assert reopened.unit_vectors(chunks[0].id) is None
+    assert PlanIndex.open(settings, lambda: embedder).unit_vectors(chunks[0].id) is None
