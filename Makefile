@@ -34,4 +34,5 @@ test: lint
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python benchmarks/ingest_search.py
+	$(BIN)/python -m benchmarks.ingest_search
+	$(BIN)/python -m benchmarks.ask

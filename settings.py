@@ -88,6 +88,34 @@ class SearchSettings(BaseModel):
     )
 
 
+class AnswerSettings(BaseModel):
+    answerer: Literal["extractive"] = Field(
+        default="extractive",
+        description="Who writes answers: 'extractive' quotes the plans' own sentences (no "
+        "language model). A generative backend would be another value behind the same interface.",
+    )
+    passages: int = Field(default=6, ge=1, description="Passages whose sentences are scored.")
+    min_score: float = Field(
+        default=0.86,
+        description="Refuse when the best sentence scores below this (calibrated on the eval set "
+        "with eval/calibrate.py: dense similarity + lexical coverage + rank prior).",
+    )
+    margin: float = Field(
+        default=0.03, ge=0, description="Sentences within this of the best one are also quoted."
+    )
+    max_statements: int = Field(default=4, ge=1, description="Most sentences quoted per answer.")
+    max_list_items: int = Field(
+        default=12, ge=1, description="Most items quoted from one list (with its lead-in)."
+    )
+    lexical_weight: float = Field(
+        default=0.3, ge=0, description="Weight of the share of question words a sentence contains."
+    )
+    rank_weight: float = Field(
+        default=0.02, ge=0, description="Prior for sentences from better-ranked passages."
+    )
+    closest: int = Field(default=3, ge=0, description="Closest passages shown with a refusal.")
+
+
 class AppSettings(BaseModel):
     host: str = Field(default="127.0.0.1", description="Address the web app listens on.")
     port: int = Field(default=7860, description="Port the web app listens on.")
@@ -120,6 +148,7 @@ class Settings(BaseSettings):
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     lexical: LexicalSettings = Field(default_factory=LexicalSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
     app: AppSettings = Field(default_factory=AppSettings)
 
     @property

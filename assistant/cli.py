@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from prompts import templates
 from settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from assistant.answer import Answer, Citation
     from index.plan_index import PlanIndex
 
 
@@ -33,12 +35,9 @@ def configure_runtime() -> None:
 
 
 def open_index(settings: Settings) -> PlanIndex:
-    from index.embedding import load_embedder
-    from index.plan_index import PlanIndex
+    from assistant.service import open_index as open_plan_index
 
-    return PlanIndex.open(
-        settings, lambda: load_embedder(settings.embedding, settings.model_cache_dir)
-    )
+    return open_plan_index(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +66,18 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--municipality", help="Bara denna kommun.")
     search.add_argument("--year", type=int, help="Bara detta år.")
     search.add_argument("--doc-type", help="Bara denna dokumenttyp.")
+
+    ask = commands.add_parser("ask", help="Ställ en fråga; svaret citerar planerna.")
+    ask.add_argument("question", nargs="?", help="Frågan (utelämnas med --batch).")
+    ask.add_argument("--json", action="store_true", help="Skriv ut JSON.")
+    ask.add_argument("--batch", type=Path, help="Fil med en fråga per rad; ett svar per rad.")
+    ask.add_argument("--municipality", help="Bara denna kommun (går före frågan).")
+    ask.add_argument("--year", type=int, help="Bara detta år (går före frågan).")
+
+    from eval.command import add_arguments as add_eval_arguments
+
+    evaluate = commands.add_parser("eval", help="Utvärdera svaren mot en eval-mängd.")
+    add_eval_arguments(evaluate)
     return parser
 
 
@@ -167,7 +178,59 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {"ingest": run_ingest, "documents": run_documents, "search": run_search}
+def run_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.service import Assistant
+
+    if (args.question is None) == (args.batch is None):
+        print("Ange antingen en fråga eller --batch FIL.", file=sys.stderr)
+        return 2
+    questions = (
+        args.batch.read_text(encoding="utf-8").splitlines() if args.batch else [args.question]
+    )
+    assistant = Assistant.open(settings)
+    for question in questions:
+        answer = assistant.ask(question, municipality=args.municipality, year=args.year)
+        if args.json:
+            print(answer.model_dump_json(), flush=True)
+        else:
+            print(render_answer(answer), flush=True)
+    return 0
+
+
+def render_answer(answer: Answer) -> str:
+    """An answer for reading in a terminal: the text, then its sources with their quotes."""
+    lines = [answer.answer, ""]
+    if answer.citations:
+        lines.append("Källor:")
+        lines.extend(_render_citation(citation) for citation in answer.citations)
+    if answer.closest:
+        lines.append(templates("extractive_sv")["closest_intro"])
+        lines.extend(_render_citation(citation) for citation in answer.closest)
+    return "\n".join(lines)
+
+
+def _render_citation(citation: Citation) -> str:
+    where = [f"{citation.municipality or ''} {citation.year or ''}".strip(), citation.title]
+    where.append(citation.section)
+    if citation.page:
+        where.append(f"s. {citation.page}")
+    quote = " ".join(citation.quote.split())
+    return f"[{citation.id}] {' – '.join(p for p in where if p)} ({citation.file})\n    ”{quote}”"
+
+
+def run_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.command import run
+
+    return run(args, settings)
+
+
+COMMANDS = {
+    "ingest": run_ingest,
+    "documents": run_documents,
+    "search": run_search,
+    "ask": run_ask,
+    "eval": run_eval,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

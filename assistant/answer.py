@@ -1,0 +1,63 @@
+"""What the assistant returns: an answer, its citations, and per-side answers for comparisons.
+
+The JSON of `Answer` is the public contract of `ask --json` (extra keys may be added, none removed):
+{question, answer, refused, citations: [{id, file, title, municipality, year, section, page,
+quote}], comparison: null | [{municipality, year, answer, refused, citations}]}.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from ingest.document import Chunk
+
+
+class Citation(BaseModel):
+    id: int = Field(description="The marker number: [id] in the answer text.")
+    chunk_id: str
+    file: str
+    title: str
+    municipality: str | None
+    year: int | None
+    section: str = Field(description="Heading path, outermost first, joined by ' > '.")
+    page: int | None
+    quote: str = Field(description="Verbatim: an exact substring of the cited chunk's text.")
+
+    @classmethod
+    def of(cls, marker: int, chunk: Chunk, quote: str) -> Citation:
+        if quote not in chunk.text:
+            raise ValueError(f"citatet finns inte ordagrant i avsnittet {chunk.id}")
+        return cls(
+            id=marker,
+            chunk_id=chunk.id,
+            file=chunk.file,
+            title=chunk.title,
+            municipality=chunk.municipality,
+            year=chunk.year,
+            section=chunk.section_path,
+            page=chunk.page,
+            quote=quote,
+        )
+
+
+class ComparisonSide(BaseModel):
+    municipality: str | None
+    year: int | None
+    answer: str
+    refused: bool
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation] = Field(default_factory=list)
+    comparison: list[ComparisonSide] | None = None
+    closest: list[Citation] = Field(
+        default_factory=list,
+        description="Närmaste träffar: shown with a refusal, never used as the answer.",
+    )
+    retrieved: list[str] = Field(
+        default_factory=list, description="Chunk ids the retriever found, best first."
+    )

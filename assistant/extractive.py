@@ -1,0 +1,108 @@
+"""The default answerer: an answer made of the plans' own sentences, grounded by construction.
+
+It picks the best-scoring units, keeps a list together with its lead-in, orders them as the plan
+does, names the source, and ends each statement with a marker whose citation quotes exactly that
+statement. It writes no claim of its own: the only words it adds are the templates in
+``prompts/extractive_sv.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import groupby
+
+from assistant.answer import Citation
+from assistant.answerer import Draft
+from assistant.evidence import LIST_MARKER, ScoredUnit
+from prompts import templates
+from settings import AnswerSettings
+
+_WHITESPACE = re.compile(r"\s*\n\s*")
+
+
+class ExtractiveAnswerer:
+    def __init__(self, settings: AnswerSettings) -> None:
+        self._settings = settings
+        self._templates = templates("extractive_sv")
+
+    def answer(self, evidence: list[ScoredUnit], scope: str = "") -> Draft:
+        """Answer from ``evidence`` (best first), or refuse when nothing is good enough."""
+        chosen = self.select(evidence)
+        if not chosen:
+            return Draft(self._templates["refusal"].format(scope=scope), refused=True)
+        return self._compose(chosen)
+
+    def select(self, evidence: list[ScoredUnit]) -> list[ScoredUnit]:
+        if not evidence or evidence[0].score < self._settings.min_score:
+            return []
+        floor = evidence[0].score - self._settings.margin
+        chosen = [unit for unit in evidence if unit.score >= floor]
+        chosen = chosen[: self._settings.max_statements]
+        return _in_plan_order(self._with_whole_lists(chosen))
+
+    def _with_whole_lists(self, chosen: list[ScoredUnit]) -> list[ScoredUnit]:
+        """A list item brings its lead-in and its sibling items; a lead-in brings its items."""
+        keyed = {(unit.chunk.id, unit.index): unit for unit in chosen}
+        for unit in chosen:
+            if not (unit.is_list_item or unit.is_lead_in):
+                continue
+            for index in _list_around(unit)[: self._settings.max_list_items + 1]:
+                keyed.setdefault((unit.chunk.id, index), _sibling(unit, index))
+        return list(keyed.values())
+
+    def _compose(self, chosen: list[ScoredUnit]) -> Draft:
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for _, units in groupby(chosen, key=lambda unit: unit.chunk.path):
+            group = list(units)
+            lines.append(self._lead(group[0]))
+            for unit in group:
+                marker = len(citations) + 1
+                quote = _quote(unit)
+                citations.append(Citation.of(marker, unit.chunk, quote))
+                bullet = "- " if unit.is_list_item else ""
+                lines.append(f"{bullet}{_WHITESPACE.sub(' / ', quote)} [{marker}]")
+        return Draft("\n".join(lines), refused=False, citations=citations)
+
+    def _lead(self, unit: ScoredUnit) -> str:
+        chunk = unit.chunk
+        if chunk.municipality:
+            return self._templates["lead"].format(
+                title=chunk.title, municipality=chunk.municipality
+            )
+        return self._templates["lead_without_municipality"].format(title=chunk.title)
+
+
+def _quote(unit: ScoredUnit) -> str:
+    """The unit as quoted: without its list marker (the answer draws its own)."""
+    return LIST_MARKER.sub("", unit.text, count=1).strip()
+
+
+def _in_plan_order(units: list[ScoredUnit]) -> list[ScoredUnit]:
+    """Grouped by document in order of each document's best passage, then as the plan reads."""
+    best_rank: dict[str, int] = {}
+    for unit in units:
+        best_rank[unit.chunk.path] = min(unit.rank, best_rank.get(unit.chunk.path, unit.rank))
+    return sorted(
+        units,
+        key=lambda u: (best_rank[u.chunk.path], u.chunk.path, u.chunk.start, u.index),
+    )
+
+
+def _list_around(unit: ScoredUnit) -> list[int]:
+    """Indexes of the lead-in and the items of the list that ``unit`` belongs to or introduces."""
+    texts = unit.chunk.unit_texts()
+    first = unit.index
+    while first > 0 and LIST_MARKER.match(texts[first]):
+        first -= 1
+    if not texts[first].rstrip().endswith(":") and LIST_MARKER.match(texts[first]) is None:
+        first += 1  # no lead-in: the list starts with its first item
+    last = max(unit.index, first)
+    while last + 1 < len(texts) and LIST_MARKER.match(texts[last + 1]):
+        last += 1
+    return list(range(first, last + 1))
+
+
+def _sibling(unit: ScoredUnit, index: int) -> ScoredUnit:
+    """Another unit of the same list, carrying the score of the unit that brought it in."""
+    return ScoredUnit(unit.chunk, unit.rank, index, unit.score, unit.dense, unit.lexical)
