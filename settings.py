@@ -96,9 +96,10 @@ class AnswerSettings(BaseModel):
     )
     passages: int = Field(default=6, ge=1, description="Passages whose sentences are scored.")
     min_score: float = Field(
-        default=0.86,
-        description="Refuse when the best sentence scores below this (calibrated on the eval set "
-        "with eval/calibrate.py: dense similarity + lexical coverage + rank prior).",
+        default=0.906,
+        description="Refuse when the best sentence scores below this (dense similarity + "
+        "lexical_weight × rarity-weighted word coverage + rank prior), fitted on the eval set "
+        "by `python -m eval.calibrate`.",
     )
     margin: float = Field(
         default=0.03, ge=0, description="Sentences within this of the best one are also quoted."
@@ -108,7 +109,7 @@ class AnswerSettings(BaseModel):
         default=12, ge=1, description="Most items quoted from one list (with its lead-in)."
     )
     lexical_weight: float = Field(
-        default=0.3, ge=0, description="Weight of the share of question words a sentence contains."
+        default=0.2, ge=0, description="Weight of the share of question words a sentence contains."
     )
     rank_weight: float = Field(
         default=0.02, ge=0, description="Prior for sentences from better-ranked passages."

@@ -2,14 +2,18 @@
 against the question.
 
 Passage retrieval finds the right neighbourhood; the answer must quote the right sentences. Each
-unit's score is its cosine similarity to the question (vectors computed once at ingest) plus how
-many of the question's content words (Swedish stems) it contains, plus a small prior from its
-passage's rank. Nothing here encodes text: a question costs one query embedding in all.
+unit's score is its cosine similarity to the question (vectors computed once at ingest), plus the
+share of the question's content words (Swedish stems, weighted by rarity across all units) that the
+unit contains with its context, plus a small prior from its passage's rank. A question word that no
+plan uses at all ("matlådor") weighs most: dense similarity alone hardly tells an unanswerable
+question from an answerable one, a missing rare word does. Nothing here encodes text.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,13 +22,19 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_SWEDISH
 
 from index.plan_index import SearchHit
+from index.unit_vectors import embedding_texts
 from ingest.document import Chunk
 
-#: Words that say what kind of question it is, not what it is about.
+#: Words that say what kind of question it is, or how it is phrased, not what it is about: a plan
+#: never says "hur mycket pengar", it says "budget … tkr".
 _QUESTION_WORDS = frozenset(
-    "vad vilka vilken vilket hur när var varför finns gäller står säger enligt plan planen "
-    "planerna kommun kommunen kommunens nämnd nämnden nämndens socialnämnden socialnämndens "
-    "fråga ska skall kan får göra gör".split()
+    (
+        "vad vilka vilken vilket hur när var varför vem vems finns gäller står säger enligt "
+        "plan planen planerna planens kommun kommunen kommunens nämnd nämnden nämndens "
+        "socialnämnden socialnämndens fråga ska skall kan får fick göra gör gjorde många mycket "
+        "stor stort stora ofta går gick tog vill sköter ligger egentligen alltså nummer numret "
+        "sfs-numret pengar pengarna hänvisar anger nämner tar upp finns ha har hade"
+    ).split()
 )
 _WORD = re.compile(r"\w+")
 LIST_MARKER = re.compile(r"^(?:[•▪◦·●○■□➢►‣∙*\-–—]|\d{1,2}[.)]|[a-z]\))\s+")
@@ -58,6 +68,19 @@ class EvidenceScorer:
         self._stemmer = Stemmer.Stemmer(stemmer)
         self._lexical_weight = lexical_weight
         self._rank_weight = rank_weight
+        self._idf: dict[str, float] = {}
+        self._unseen_idf = 1.0
+
+    def fit(self, chunks: list[Chunk]) -> None:
+        """Learn how rare each word stem is across all units of the index."""
+        frequency: Counter[str] = Counter()
+        units = 0
+        for chunk in chunks:
+            for text in embedding_texts(chunk):
+                frequency.update(self.content_stems(text))
+                units += 1
+        self._unseen_idf = math.log(1 + units)
+        self._idf = {stem: math.log(1 + units / count) for stem, count in frequency.items()}
 
     def content_stems(self, text: str) -> set[str]:
         words = [w for w in _WORD.findall(text.lower()) if not w.isdigit()]
@@ -72,7 +95,9 @@ class EvidenceScorer:
         unit_vectors: Callable[[str], np.ndarray | None],
     ) -> list[ScoredUnit]:
         """All units of the hits, best first."""
-        wanted = self.content_stems(question)
+        wanted = {
+            stem: self._idf.get(stem, self._unseen_idf) for stem in self.content_stems(question)
+        }
         scored: list[ScoredUnit] = []
         for hit in hits:
             vectors = unit_vectors(hit.chunk.id)
@@ -80,14 +105,17 @@ class EvidenceScorer:
                 continue  # indexed before units existed: re-ingest to quote from it
             similarities = vectors @ question_vector
             prior = self._rank_weight * (len(hits) - hit.rank) / max(len(hits), 1)
-            for index, text in enumerate(hit.chunk.unit_texts()):
-                lexical = self._coverage(wanted, text)
+            for index, context in enumerate(embedding_texts(hit.chunk)):
+                lexical = _coverage(wanted, self.content_stems(context))
                 dense = float(similarities[index])
                 score = dense + self._lexical_weight * lexical + prior
                 scored.append(ScoredUnit(hit.chunk, hit.rank, index, score, dense, lexical))
         return sorted(scored, key=lambda unit: unit.score, reverse=True)
 
-    def _coverage(self, wanted: set[str], text: str) -> float:
-        if not wanted:
-            return 0.0
-        return len(wanted & self.content_stems(text)) / len(wanted)
+
+def _coverage(wanted: dict[str, float], present: set[str]) -> float:
+    """The rarity-weighted share of the question's stems that are present."""
+    total = sum(wanted.values())
+    if not total:
+        return 0.0
+    return sum(weight for stem, weight in wanted.items() if stem in present) / total

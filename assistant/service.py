@@ -52,6 +52,7 @@ class Assistant:
         self._scorer = EvidenceScorer(
             settings.lexical.stemmer, settings.answer.lexical_weight, settings.answer.rank_weight
         )
+        self._scorer.fit(index.chunks())
         self._answerer = make_answerer(settings.answer)
         self._templates = templates("extractive_sv")
 
@@ -75,7 +76,7 @@ class Assistant:
             return self._refusal(question, self._templates["empty_question"])
         if not intent.swedish:
             return self._refusal(question, self._templates["wrong_language"])
-        scopes = self._scopes(intent, municipality, year)
+        scopes = self.scopes(intent, municipality, year)
         if len(scopes) > 1:
             return self._compare(question, intent, scopes)
         return self._answer_scope(question, intent, scopes[0], intent.text)
@@ -90,7 +91,7 @@ class Assistant:
                 years[record.municipality].update([record.year] if record.year else [])
         return {name: sorted(values) for name, values in sorted(years.items())}
 
-    def _scopes(
+    def scopes(
         self, intent: QuestionIntent, municipality: str | None, year: int | None
     ) -> list[Scope]:
         municipalities = [municipality] if municipality else list(intent.municipalities)
@@ -120,29 +121,8 @@ class Assistant:
                 asked=scope.municipality, indexed=_describe(indexed)
             )
             return self._refusal(question, message)
-        plan_years = (
-            indexed.get(scope.municipality, [])
-            if scope.municipality
-            else sorted({y for ys in indexed.values() for y in ys})
-        )
-        # A year with no plan of its own may still be a column in a plan's table (a 2025 plan's
-        # budget for 2026): search all plans, but quote only what mentions that year.
-        year_filter = scope.year if scope.year in plan_years else None
-        must_mention = str(scope.year) if scope.year and year_filter is None else None
-
-        query_vector = np.asarray(self._index.embed_query(query), dtype=np.float32)
-        hits = self._index.search(
-            query,
-            k=self._settings.answer.passages,
-            municipality=scope.municipality,
-            year=year_filter,
-            embedding=query_vector.tolist(),
-        )
-        evidence = self._scorer.score(query, query_vector, hits, self._index.unit_vectors)
-        if must_mention:
-            evidence = [unit for unit in evidence if must_mention in unit.text]
-        if intent.law:
-            evidence = _prefer_law_mentions(evidence)
+        plan_years = _plan_years(indexed, scope.municipality)
+        hits, evidence, must_mention = self.evidence(intent, scope, query, plan_years)
         draft = check_grounding(self._answerer.answer(evidence, _scope_phrase(scope)))
         if draft.refused and must_mention and not evidence:
             draft = Draft(
@@ -159,6 +139,32 @@ class Assistant:
             closest=self._closest(hits, evidence) if draft.refused else [],
             retrieved=[hit.chunk.id for hit in hits],
         )
+
+    def evidence(
+        self, intent: QuestionIntent, scope: Scope, query: str, plan_years: list[int]
+    ) -> tuple[list[SearchHit], list[ScoredUnit], str | None]:
+        """The passages for one scope, their units scored best first, and the year a quote must
+        mention (a year that has no plan of its own)."""
+        # A year with no plan of its own may still be a column in a plan's table (a 2025 plan's
+        # budget for 2026): search all plans, but quote only what mentions that year.
+        year_filter = scope.year if scope.year in plan_years else None
+        must_mention = str(scope.year) if scope.year and year_filter is None else None
+        query_vector = np.asarray(self._index.embed_query(query), dtype=np.float32)
+        hits = self._index.search(
+            query,
+            k=self._settings.answer.passages,
+            municipality=scope.municipality,
+            year=year_filter,
+            embedding=query_vector.tolist(),
+        )
+        # Words are matched on the topic: the municipality and year are filters, not content.
+        words = intent.topic or query
+        evidence = self._scorer.score(words, query_vector, hits, self._index.unit_vectors)
+        if must_mention:
+            evidence = [unit for unit in evidence if must_mention in unit.text]
+        if intent.law:
+            evidence = _prefer_law_mentions(evidence)
+        return hits, evidence, must_mention
 
     def _closest(self, hits: list[SearchHit], evidence: list[ScoredUnit]) -> list[Citation]:
         """The best sentence of each of the top passages: shown, never used as an answer."""
@@ -209,6 +215,12 @@ class Assistant:
 
     def _refusal(self, question: str, message: str) -> Answer:
         return Answer(question=question, answer=message, refused=True)
+
+
+def _plan_years(indexed: dict[str, list[int]], municipality: str | None) -> list[int]:
+    if municipality:
+        return indexed.get(municipality, [])
+    return sorted({year for years in indexed.values() for year in years})
 
 
 def _describe(indexed: dict[str, list[int]]) -> str:

@@ -70,14 +70,19 @@ def test_a_municipality_without_plans_is_refused_and_what_is_indexed_is_named(
         assert indexed in answer.answer
 
 
-def test_a_question_the_plans_do_not_answer_is_refused_with_closest_passages(
-    assistant: Assistant,
+def test_weak_evidence_is_refused_with_closest_passages_and_no_citations(
+    example_settings: Settings, example_index: PlanIndex
 ) -> None:
-    answer = assistant.ask("hur många matlådor delar hemtjänsten ut per vecka?")
-    assert answer.refused
-    assert answer.answer.startswith("Planerna säger inget om")
-    assert not answer.citations
-    assert_grounded(answer, assistant.index)
+    # How often real questions get refused is the eval set's business (the gate); here the
+    # threshold is out of reach so that the refusal itself is what is tested.
+    strict = example_settings.model_copy(
+        update={"answer": example_settings.answer.model_copy(update={"min_score": 9.0})}
+    )
+    answer = Assistant(strict, example_index).ask("vilka tjänstegarantier gäller i Norrtälje?")
+    assert answer.refused and not answer.citations
+    assert answer.answer == "Planerna säger inget om detta för Norrtälje."
+    assert answer.closest and all(c.municipality == "Norrtälje" for c in answer.closest)
+    assert_grounded(answer, example_index)
 
 
 def test_comparison_answers_each_side_with_its_own_citations(assistant: Assistant) -> None:

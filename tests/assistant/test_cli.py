@@ -87,3 +87,33 @@ def test_ingest_exits_non_zero_when_a_file_fails(
     assert main(["ingest", str(empty), str(NORRKOPING_2024_PROGRAM)]) == 1
     captured = capsys.readouterr()
     assert "tom.txt" in captured.err and "1 dokument indexerade" in captured.out
+
+
+ANSWER_KEYS = {"question", "answer", "refused", "citations", "comparison"}
+CITATION_KEYS = {"id", "file", "title", "municipality", "year", "section", "page", "quote"}
+
+
+@pytest.mark.slow
+def test_ask_json_and_batch(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ingest", str(NORRKOPING_2024)]) == 0
+    capsys.readouterr()
+
+    answer = run_json(capsys, "ask", "hur stor är socialnämndens budget 2024?", "--json")
+    assert isinstance(answer, dict) and ANSWER_KEYS.issubset(answer)
+    assert answer["refused"] is False and "654 848" in answer["answer"]
+    assert all(CITATION_KEYS.issubset(c) for c in answer["citations"])
+
+    questions = tmp_path / "fragor.txt"
+    asked = ["vilka ansvarsområden har socialnämnden?", "", "Vad gäller i Linköping?"]
+    questions.write_text("\n".join(asked) + "\n", encoding="utf-8")
+    assert main(["ask", "--json", "--batch", str(questions)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    answers = [json.loads(line) for line in lines]
+    assert [a["question"] for a in answers] == asked
+    assert [a["refused"] for a in answers] == [False, True, True]
+
+
+def test_ask_needs_a_question_or_a_batch(data_dir: Path) -> None:
+    assert main(["ask"]) == 2
