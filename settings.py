@@ -102,7 +102,10 @@ class AnswerSettings(BaseModel):
         "by `python -m eval.calibrate`.",
     )
     margin: float = Field(
-        default=0.03, ge=0, description="Sentences within this of the best one are also quoted."
+        default=0.1,
+        ge=0,
+        description="Sentences within this of the best one are also quoted (chosen on the eval "
+        "set: 0.03 → 0.1 raised completeness 0.50 → 0.59 at 4 statements).",
     )
     max_statements: int = Field(default=4, ge=1, description="Most sentences quoted per answer.")
     max_list_items: int = Field(
