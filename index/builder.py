@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.plan_index import PlanIndex
-from ingest.document import DocumentMeta, IngestError
+from ingest.document import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, load_document
 from ingest.metadata import MetaOverrides, read_sidecar
 from ingest.pipeline import process_document
@@ -115,7 +115,7 @@ def _ingest_file(
     if index.has_document(file, loaded.sha256):
         # Same text, metadata given: only a real change of metadata re-indexes the document.
         recorded = next(r for r in index.documents() if r.path == str(file))
-        if DocumentMeta.model_validate(recorded, from_attributes=True) == processed.meta:
+        if recorded.as_meta() == processed.meta:
             report.unchanged.append(str(file))
             return
         index.remove_document(file)

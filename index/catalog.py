@@ -18,23 +18,18 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from ingest.document import Chunk
+from ingest.document import Chunk, DocumentMeta
 
 CATALOG_FILE = "catalog.json"
 CATALOG_VERSION = 1
 
 
-class DocumentRecord(BaseModel):
+class DocumentRecord(DocumentMeta):
     """One indexed document: its identity (path + sha256), its metadata and its chunk ids."""
 
     file: str
     path: str = Field(description="Absolute path of the source file: the document's identity.")
     sha256: str
-    title: str
-    municipality: str | None
-    committee: str | None
-    doc_type: str | None
-    year: int | None
     chunk_ids: list[str]
 
     @classmethod
@@ -48,14 +43,10 @@ class DocumentRecord(BaseModel):
                 f"{first.file}: textavsnitten kommer från olika filer eller versioner."
             )
         return cls(
+            **first.as_meta().model_dump(),
             file=first.file,
             path=first.path,
             sha256=first.sha256,
-            title=first.title,
-            municipality=first.municipality,
-            committee=first.committee,
-            doc_type=first.doc_type,
-            year=first.year,
             chunk_ids=[c.id for c in chunks],
         )
 

@@ -37,19 +37,19 @@ class DocumentMeta(BaseModel):
     doc_type: str | None = None
     year: int | None = None
 
+    def as_meta(self) -> DocumentMeta:
+        """Just the metadata, also of a subclass (a chunk, an index record)."""
+        return DocumentMeta(**self.model_dump(include=set(DocumentMeta.model_fields)))
 
-class Chunk(BaseModel):
-    """One indexed passage: sentences and list items packed within one section."""
+
+class Chunk(DocumentMeta):
+    """One indexed passage: sentences and list items packed within one section, with the
+    metadata of its document."""
 
     id: str
     file: str = Field(description="The file's name.")
     path: str = Field(description="The file's absolute path: the document's identity.")
     sha256: str
-    title: str
-    municipality: str | None
-    committee: str | None
-    doc_type: str | None
-    year: int | None
     section: list[str] = Field(description="Heading path, outermost first.")
     page: int | None = Field(
         description="1-based page where the chunk starts, if the source has pages."
