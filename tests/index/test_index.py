@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index import plan_index
 from index.catalog import CATALOG_FILE
 from index.chroma_store import open_collection
 from index.embedding import Embedder
@@ -298,9 +299,10 @@ def test_added_documents_are_listed_with_their_chunks(
     assert not index.has_document(norrtalje[0].path, "0" * 64)
 
 
-def test_add_reports_progress_per_batch(
-    settings: Settings, embedder: Embedder, plans: Path
+def test_add_reports_progress_per_slice(
+    settings: Settings, embedder: Embedder, plans: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(plan_index, "EMBED_SLICE_BATCHES", 1)
     small_batches = settings.model_copy(
         update={"embedding": settings.embedding.model_copy(update={"batch_size": 2})}
     )
