@@ -41,12 +41,18 @@ class ExtractiveAnswerer:
         return _in_plan_order(self._with_whole_lists(chosen))
 
     def _with_whole_lists(self, chosen: list[ScoredUnit]) -> list[ScoredUnit]:
-        """A list item brings its lead-in and its sibling items; a lead-in brings its items."""
+        """A list item brings its lead-in and, if the list is short, its sibling items; a lead-in
+        brings its items. From a long list (a register of 30 laws) only the matching items are
+        the answer."""
         keyed = {(unit.chunk.id, unit.index): unit for unit in chosen}
         for unit in chosen:
             if not (unit.is_list_item or unit.is_lead_in):
                 continue
-            for index in _list_around(unit)[: self._settings.max_list_items + 1]:
+            around = _list_around(unit)
+            lead_in = [i for i in around[:1] if unit.chunk.unit_texts()[i].rstrip().endswith(":")]
+            items = len(around) - len(lead_in)
+            wanted = around if items <= self._settings.max_list_items else lead_in
+            for index in wanted:
                 keyed.setdefault((unit.chunk.id, index), _sibling(unit, index))
         return list(keyed.values())
 

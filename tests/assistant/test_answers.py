@@ -115,6 +115,17 @@ def test_law_question_names_the_law_as_the_plan_writes_it(assistant: Assistant) 
     assert_grounded(answer, assistant.index)
 
 
+def test_a_matter_under_two_laws_shows_both_and_not_the_whole_register(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("Enligt vilken lag ansvarar socialnämnden i Norrtälje för tobak?")
+    assert "tobakslagen (1993:581)" in answer.answer
+    assert "Lag (2018:2088) om tobak och liknande produkter" in answer.answer
+    # The plan's register lists some 30 laws: only the matching ones belong in the answer.
+    assert len(answer.citations) <= 5
+    assert_grounded(answer, assistant.index)
+
+
 def test_follow_up_resolves_against_the_previous_turn(assistant: Assistant) -> None:
     first = resolve("vilka tjänstegarantier gäller för försörjningsstöd i Norrtälje?", None)
     answer = assistant.ask("och i Linköping?", previous=first)
