@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 # The document type names must be exactly those the catalog stores, so they come from the code
 # that assigns them rather than a copy.
-from ingest.metadata import _DOC_TYPE_PATTERNS
+from ingest.metadata import DOC_TYPE_PATTERNS
 from ingest.municipalities import (
     AMBIGUOUS_MUNICIPALITIES,
     MUNICIPALITIES,
@@ -225,7 +225,7 @@ def _names_no_plan_year(text: str, start: int, end: int) -> bool:
 # --- document types ------------------------------------------------------------------------------
 
 #: "budget" is left out: "budgeten" in a question is what is asked about, not a kind of document.
-_REQUESTABLE_DOC_TYPES = {name: rx for name, rx in _DOC_TYPE_PATTERNS.items() if name != "budget"}
+_REQUESTABLE_DOC_TYPES = {name: rx for name, rx in DOC_TYPE_PATTERNS.items() if name != "budget"}
 _DOC_TYPE_WORD = re.compile(
     r"(?<![\w-])(?:"
     + "|".join(f"(?P<t{index}>{rx})" for index, rx in enumerate(_REQUESTABLE_DOC_TYPES.values()))

@@ -34,7 +34,7 @@ UNTITLED = "Namnlöst dokument"
 
 #: Document types by canonical name (lower case, as a Swedish noun), with the pattern of the
 #: indefinite singular as written in a title. Longer names first: "mål och budget" before "budget".
-_DOC_TYPE_PATTERNS: dict[str, str] = {
+DOC_TYPE_PATTERNS: dict[str, str] = {
     "mål och budget": r"mål\s+(?:och|&)\s+budget",
     "strategisk plan": r"strategisk\s+plan",
     "uppdragsplan": r"uppdragsplan",
@@ -54,7 +54,7 @@ _DOC_TYPE_PATTERNS: dict[str, str] = {
 _SELF_REFERRED_TYPES = ("uppdragsplan", "verksamhetsplan", "nämndplan", "internkontrollplan")
 
 _YEAR = r"(?:19|20)\d\d"
-_DOC_TYPE = "|".join(f"(?:{pattern})" for pattern in _DOC_TYPE_PATTERNS.values())
+_DOC_TYPE = "|".join(f"(?:{pattern})" for pattern in DOC_TYPE_PATTERNS.values())
 
 #: A title line: an optional owner in the genitive ("Socialnämndens", "Lunds kommuns"), the type,
 #: then nothing, a year (or span), or "för ..."/"med ..."
@@ -211,7 +211,7 @@ def _title_year(title_line: str | None) -> int | None:
 
 
 def _canonical_doc_type(written: str) -> str | None:
-    for name, pattern in _DOC_TYPE_PATTERNS.items():
+    for name, pattern in DOC_TYPE_PATTERNS.items():
         if re.fullmatch(pattern, written, re.IGNORECASE):
             return name
     return None
@@ -285,7 +285,7 @@ def _detect_year(text: str, doc_type: str | None) -> int | None:
     """The year the plan is for: years next to the type or ending headings weigh most; years that
     look back ("Utfall 2021") or far ahead ("senast år 2030") not at all."""
     scores: Counter[int] = Counter()
-    type_before = re.compile(rf"{_DOC_TYPE_PATTERNS[doc_type]}\s*$", re.I) if doc_type else None
+    type_before = re.compile(rf"{DOC_TYPE_PATTERNS[doc_type]}\s*$", re.I) if doc_type else None
     offset = 0
     for line in text.splitlines(keepends=True):
         heading = _is_year_heading(line)
