@@ -23,7 +23,7 @@ from bm25s.stopwords import STOPWORDS_SWEDISH
 
 from index.plan_index import SearchHit
 from index.unit_vectors import embedding_texts
-from ingest.document import Chunk
+from ingest.document import LIST_MARKER, Chunk
 
 #: Words that say what kind of question it is, or how it is phrased, not what it is about: a plan
 #: never says "hur mycket pengar", it says "budget … tkr".
@@ -37,7 +37,6 @@ _QUESTION_WORDS = frozenset(
     ).split()
 )
 _WORD = re.compile(r"\w+")
-LIST_MARKER = re.compile(r"^(?:[•▪◦·●○■□➢►‣∙*\-–—]|\d{1,2}[.)]|[a-z]\))\s+")
 
 
 @dataclass(frozen=True)

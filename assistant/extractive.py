@@ -13,7 +13,8 @@ from itertools import groupby
 
 from assistant.answer import Citation
 from assistant.answerer import Draft
-from assistant.evidence import LIST_MARKER, ScoredUnit
+from assistant.evidence import ScoredUnit
+from ingest.document import LIST_MARKER
 from prompts import templates
 from settings import AnswerSettings
 

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 
 from index.catalog import write_atomically
-from ingest.document import Chunk
+from ingest.document import LIST_MARKER, Chunk
 
 VECTORS_FILE = "unit_vectors.npy"
 ROWS_FILE = "unit_rows.json"
-LIST_MARKER = re.compile(r"^(?:[•▪◦·●○■□➢►‣∙*\-–—]|\d{1,2}[.)]|[a-z]\))\s")
 
 
 class UnitVectors:

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ingest.cleaning import Line, join_wrapped, vocabulary
+from ingest.cleaning import SENTENCE_END, Line, join_wrapped, vocabulary
+from ingest.document import LIST_MARKER
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table"]
 
@@ -22,10 +23,8 @@ _KEYWORD = re.compile(
     r"^(Målområde|Mål|Delmål|Utvecklingsområde|Fokusområde|Strategiskt mål|Kapitel|Bilaga|Avsnitt)"
     r"\s+(\d{1,2}[a-z]?)(?:\s*[:.–-]\s*(.*))?$"
 )
-_BULLET = re.compile(r"^(?:[•▪◦·●○■□➢►‣∙*\-–—]|\d{1,2}[.)]|[a-z]\))\s+\S")
 _DATE = re.compile(r"\b\d{4}[-–]\d{2}[-–]\d{2}\b")
 _NUMBER_TOKEN = re.compile(r"^[-+–]?\d[\d,.:%/]*%?$")
-_SENTENCE_END = (".", "!", "?", ":", ";")
 #: Line endings that cannot end a heading: the heading goes on on the next printed line.
 _CONTINUES = (
     ",",
@@ -154,7 +153,7 @@ def _numbered_heading(lines: list[Line], index: int, numbering: _Numbering) -> s
     if not match:
         return None
     number, title = match.groups()
-    if not title[0].isupper() or title.endswith((*_SENTENCE_END, ",")):
+    if not title[0].isupper() or title.endswith((*SENTENCE_END, ",")):
         return None
     if len(title.split()) > 14 or not numbering.accepts(number):
         return None
@@ -179,7 +178,7 @@ def _with_wrapped_continuation(
         wrapped = (
             nxt[:1].islower()
             and len(nxt.split()) <= max_words
-            and not nxt.endswith(_SENTENCE_END)
+            and not nxt.endswith(SENTENCE_END)
             and (len(text) >= 60 or text.endswith(_CONTINUES) or max_lines > 1)
         )
         if not wrapped:
@@ -215,7 +214,7 @@ def _has_title_shape(text: str) -> bool:
     words = text.split()
     if not words or len(words) > MAX_TITLE_WORDS or not text[0].isupper():
         return False
-    if text.endswith((*_SENTENCE_END, ",")) or _BULLET.match(text) or _is_numeric_row(text):
+    if text.endswith((*SENTENCE_END, ",")) or LIST_MARKER.match(text) or _is_numeric_row(text):
         return False
     if _DATE.search(text) or ("," in text and len(words) > MAX_CHAPTER_WORDS):
         return False
@@ -225,7 +224,7 @@ def _has_title_shape(text: str) -> bool:
 
 
 def _starts_body(text: str) -> bool:
-    if _BULLET.match(text) or _NUMBERED.match(text):
+    if LIST_MARKER.match(text) or _NUMBERED.match(text):
         return True
     return (
         (text[0].isupper() or text[0].isdigit())
@@ -243,7 +242,7 @@ def _next_text_index(lines: list[Line], index: int) -> int | None:
 
 def _runs_on(text: str) -> bool:
     """A prose line that does not end its sentence: the next line continues it."""
-    return len(text.split()) > MAX_TITLE_WORDS / 2 and not text.endswith(_SENTENCE_END)
+    return len(text.split()) > MAX_TITLE_WORDS / 2 and not text.endswith(SENTENCE_END)
 
 
 def _is_numeric_row(text: str) -> bool:
@@ -254,7 +253,7 @@ def _is_numeric_row(text: str) -> bool:
 
 def _is_fragment(text: str, short_line: int) -> bool:
     """A piece of a flattened table: numbers, or a short line that ends no sentence."""
-    if text.endswith(_SENTENCE_END):
+    if text.endswith(SENTENCE_END):
         return False
     return _is_numeric_row(text) or len(text.split()) <= 4 or len(text) < short_line
 
@@ -262,7 +261,7 @@ def _is_fragment(text: str, short_line: int) -> bool:
 def _body_block_at(context: _Context, index: int) -> tuple[Block, int]:
     lines = context.lines
     first = lines[index]
-    if _BULLET.match(first.text):
+    if LIST_MARKER.match(first.text):
         kind: BlockKind = "list_item"
     elif _is_fragment(first.text, context.short_line):
         kind = "table"
@@ -285,7 +284,7 @@ def _body_block_at(context: _Context, index: int) -> tuple[Block, int]:
 def _starts_new_block(context: _Context, index: int, kind: BlockKind, text_so_far: str) -> bool:
     lines = context.lines
     text = lines[index].text
-    if _BULLET.match(text) or _MD_HEADING.match(text) or _KEYWORD.match(text):
+    if LIST_MARKER.match(text) or _MD_HEADING.match(text) or _KEYWORD.match(text):
         return True
     if _numbered_heading(lines, index, _copy(context.numbering)) is not None:
         return True

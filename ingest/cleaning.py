@@ -56,7 +56,7 @@ _MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|mailto:|www\.)[^)\s]*\)")
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)([^*_\n]+?)(?<=\S)\1")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
-_SENTENCE_END = (".", "!", "?", ":", ";")
+SENTENCE_END = (".", "!", "?", ":", ";")
 
 #: Words that are joined by a trailing hyphen on purpose ("barn- och ungdomsvård").
 _COMPOUND_ELLIPSIS_NEXT = frozenset({"och", "eller", "samt", "respektive", "till", "som"})
@@ -233,7 +233,7 @@ def _blank_line_after_every_line(lines: list[Line]) -> bool:
         if following - current == 2:
             single_blank += 1
             if (
-                not lines[current].text.endswith(_SENTENCE_END)
+                not lines[current].text.endswith(SENTENCE_END)
                 and lines[following].text[0].islower()
             ):
                 run_on += 1
@@ -253,7 +253,7 @@ def _drop_single_blank_lines(lines: list[Line], *, all_of_them: bool) -> list[Li
             and bool(lines[index + 1].text)
         )
         inside_sentence = between_text and (
-            not lines[index - 1].text.endswith(_SENTENCE_END) and lines[index + 1].text[0].islower()
+            not lines[index - 1].text.endswith(SENTENCE_END) and lines[index + 1].text[0].islower()
         )
         if not (between_text and (all_of_them or inside_sentence)):
             kept.append(line)

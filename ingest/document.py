@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 #: Separates pages in a loaded text, as pdftotext does; cleaning turns it into page offsets.
 PAGE_BREAK = "\f"
+
+#: How a list item starts in cleaned text and in chunks: a bullet, "1." / "1)" or "a)".
+LIST_MARKER = re.compile(r"^(?:[•▪◦·●○■□➢►‣∙*\-–—]|\d{1,2}[.)]|[a-z]\))\s+")
 
 
 class IngestError(Exception):
