@@ -69,17 +69,28 @@ class EvidenceScorer:
         self._rank_weight = rank_weight
         self._idf: dict[str, float] = {}
         self._unseen_idf = 1.0
+        #: Each chunk's units' stems (with their context), kept from `fit` for the questions.
+        self._unit_stems: dict[str, list[set[str]]] = {}
 
     def fit(self, chunks: list[Chunk]) -> None:
         """Learn how rare each word stem is across all units of the index."""
         frequency: Counter[str] = Counter()
         units = 0
+        self._unit_stems = {}
         for chunk in chunks:
-            for text in embedding_texts(chunk):
-                frequency.update(self.content_stems(text))
+            for stems in self._stems_of_units(chunk):
+                frequency.update(stems)
                 units += 1
         self._unseen_idf = math.log(1 + units)
         self._idf = {stem: math.log(1 + units / count) for stem, count in frequency.items()}
+
+    def _stems_of_units(self, chunk: Chunk) -> list[set[str]]:
+        """Stems of each unit with its context; a chunk added after `fit` is stemmed on use."""
+        stems = self._unit_stems.get(chunk.id)
+        if stems is None:
+            stems = [self.content_stems(text) for text in embedding_texts(chunk)]
+            self._unit_stems[chunk.id] = stems
+        return stems
 
     def content_stems(self, text: str) -> set[str]:
         words = [w for w in _WORD.findall(text.lower()) if not w.isdigit()]
@@ -104,8 +115,8 @@ class EvidenceScorer:
                 continue  # indexed before units existed: re-ingest to quote from it
             similarities = vectors @ question_vector
             prior = self._rank_weight * (len(hits) - hit.rank) / max(len(hits), 1)
-            for index, context in enumerate(embedding_texts(hit.chunk)):
-                lexical = _coverage(wanted, self.content_stems(context))
+            for index, stems in enumerate(self._stems_of_units(hit.chunk)):
+                lexical = _coverage(wanted, stems)
                 dense = float(similarities[index])
                 score = dense + self._lexical_weight * lexical + prior
                 scored.append(ScoredUnit(hit.chunk, hit.rank, index, score, dense, lexical))
