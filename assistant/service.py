@@ -183,13 +183,14 @@ class Assistant:
         sides: list[ComparisonSide] = []
         citations: list[Citation] = []
         retrieved: list[str] = []
+        indexed = self.indexed()
         for scope in scopes:
             side = self._answer_scope(question, intent, scope, _side_query(intent, scope))
             renumbered = _renumber(side, offset=len(citations))
             citations.extend(renumbered.citations)
             retrieved.extend(renumbered.retrieved)
             text = renumbered.answer if not side.refused else self._templates["side_silent"]
-            if side.refused and scope.municipality not in self.indexed():
+            if side.refused and scope.municipality not in indexed:
                 text = renumbered.answer  # say why: no plan from there
             sides.append(
                 ComparisonSide(
