@@ -163,6 +163,16 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 
+    @property
+    def uploads_dir(self) -> Path:
+        """Where plans uploaded in the web app are kept: the index refers to them by path."""
+        return self.data_dir / "uploads"
+
+    @property
+    def feedback_file(self) -> Path:
+        """Ratings and comments given in the web app, one JSON line each."""
+        return self.data_dir / "feedback" / "feedback.jsonl"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

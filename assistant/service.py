@@ -35,10 +35,12 @@ def open_index(settings: Settings) -> PlanIndex:
 
 @dataclass(frozen=True)
 class Scope:
-    """One side of a question: the municipality and year it is about (None: any)."""
+    """One side of a question: the municipality and year it is about (None: any), and the one
+    document (path) it is restricted to, if any."""
 
     municipality: str | None
     year: int | None
+    document: str | None = None
 
     @property
     def label(self) -> str:
@@ -49,10 +51,7 @@ class Assistant:
     def __init__(self, settings: Settings, index: PlanIndex) -> None:
         self._settings = settings
         self._index = index
-        self._scorer = EvidenceScorer(
-            settings.lexical.stemmer, settings.answer.lexical_weight, settings.answer.rank_weight
-        )
-        self._scorer.fit(index.chunks())
+        self._scorer = self._fitted_scorer()
         self._answerer = make_answerer(settings.answer)
         self._templates = templates("extractive_sv")
 
@@ -64,22 +63,55 @@ class Assistant:
     def index(self) -> PlanIndex:
         return self._index
 
+    def refresh(self) -> None:
+        """Learn the word rarities again after documents were added or removed. The new scorer
+        replaces the old one in one assignment, so a question asked meanwhile uses either."""
+        self._scorer = self._fitted_scorer()
+
+    def _fitted_scorer(self) -> EvidenceScorer:
+        answer = self._settings.answer
+        scorer = EvidenceScorer(
+            self._settings.lexical.stemmer, answer.lexical_weight, answer.rank_weight
+        )
+        scorer.fit(self._index.chunks())
+        return scorer
+
     def ask(
         self,
         question: str,
         municipality: str | None = None,
         year: int | None = None,
         previous: QuestionIntent | None = None,
+        document: str | None = None,
     ) -> Answer:
+        """Answer `question`; explicit filters (municipality, year, one document's path) win over
+        what the question says, and `previous` is the intent of the question it follows up."""
         intent = resolve(question, previous)
-        if not intent.meaningful:
-            return self._refusal(question, self._templates["empty_question"])
-        if not intent.swedish:
-            return self._refusal(question, self._templates["wrong_language"])
+        refusal = self._unanswerable(question, intent)
+        if refusal is not None:
+            return refusal
+        if document is not None:
+            record = next((r for r in self._index.documents() if r.path == document), None)
+            if record is None:
+                return self._refusal(question, self._templates["not_indexed_document"])
+            scope = Scope(record.municipality, record.year, document=record.path)
+            return self._answer_scope(question, intent, scope, intent.text)
         scopes = self.scopes(intent, municipality, year)
         if len(scopes) > 1:
             return self._compare(question, intent, scopes)
         return self._answer_scope(question, intent, scopes[0], intent.text)
+
+    def compare(self, question: str, sides: list[Scope]) -> Answer:
+        """One answer per chosen side (municipalities or years), whatever the question names."""
+        intent = resolve(question, None)
+        return self._unanswerable(question, intent) or self._compare(question, intent, sides)
+
+    def _unanswerable(self, question: str, intent: QuestionIntent) -> Answer | None:
+        if not intent.meaningful:
+            return self._refusal(question, self._templates["empty_question"])
+        if not intent.swedish:
+            return self._refusal(question, self._templates["wrong_language"])
+        return None
 
     # --- scopes ----------------------------------------------------------------------------
 
@@ -156,6 +188,7 @@ class Assistant:
             municipality=scope.municipality,
             year=year_filter,
             embedding=query_vector.tolist(),
+            path=scope.document,
         )
         # Words are matched on the topic: the municipality and year are filters, not content.
         words = intent.topic or query

@@ -9,9 +9,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from index.plan_index import PlanIndex
+from index.plan_index import PlanIndex, ProgressCallback
 from ingest.document import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, load_document
 from ingest.metadata import MetaOverrides, read_sidecar
@@ -78,9 +79,11 @@ def ingest_paths(
     prune: bool = False,
     on_done: Callable[[Path], None] | None = None,
     on_error: Callable[[IngestError], None] | None = None,
+    progress: Callable[[Path, int, int], None] | None = None,
 ) -> IngestReport:
     """Ingest every plan under ``paths``; ``overrides`` (from the command line) beat a sidecar
-    manifest, which beats what is detected in the text."""
+    manifest, which beats what is detected in the text. ``progress(file, done, total)`` follows
+    the embedding of each file, the slow part."""
     started = time.perf_counter()
     report = IngestReport()
     files, missing = collect_files(paths)
@@ -88,7 +91,8 @@ def ingest_paths(
         _fail(report, error, on_error)
     for file in files:
         try:
-            _ingest_file(index, file.resolve(), settings, overrides, report)
+            on_embedded = None if progress is None else partial(progress, file)
+            _ingest_file(index, file.resolve(), settings, overrides, report, on_embedded)
         except IngestError as error:
             _fail(report, error, on_error)
         if on_done is not None:
@@ -105,6 +109,7 @@ def _ingest_file(
     settings: IngestSettings,
     overrides: MetaOverrides | None,
     report: IngestReport,
+    progress: ProgressCallback | None,
 ) -> None:
     loaded = load_document(file)
     combined = _combine(read_sidecar(file), overrides)
@@ -119,7 +124,7 @@ def _ingest_file(
             report.unchanged.append(str(file))
             return
         index.remove_document(file)
-    index.add_document(processed.chunks)
+    index.add_document(processed.chunks, progress)
     report.added.append(str(file))
     report.chunks += len(processed.chunks)
 

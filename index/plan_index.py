@@ -55,10 +55,10 @@ class SearchHit(BaseModel):
 
 
 def metadata_filters(
-    municipality: str | None, year: int | None, doc_type: str | None
+    municipality: str | None, year: int | None, doc_type: str | None, path: str | None = None
 ) -> MetadataFilters | None:
     """Exact-match filters on the chunk metadata; None when nothing restricts the search."""
-    wanted = {"municipality": municipality, "year": year, "doc_type": doc_type}
+    wanted = {"municipality": municipality, "year": year, "doc_type": doc_type, "path": path}
     filters = [
         MetadataFilter(key=key, value=value) for key, value in wanted.items() if value is not None
     ]
@@ -242,16 +242,18 @@ class PlanIndex:
         year: int | None = None,
         doc_type: str | None = None,
         embedding: list[float] | None = None,
+        path: str | None = None,
     ) -> list[SearchHit]:
-        """The `k` best chunks: reciprocal rank fusion of dense and BM25 candidates. Pass the
-        query's `embedding` if the caller has it already (see `embed_query`)."""
+        """The `k` best chunks: reciprocal rank fusion of dense and BM25 candidates, optionally
+        from one document (`path`). Pass the query's `embedding` if the caller has it already
+        (see `embed_query`)."""
         if not query.strip() or self._catalog.is_empty():
             return []
         started = time.perf_counter()
         if embedding is None:
             embedding = self.embed_query(query)
         embedded = time.perf_counter()
-        retrievers = self._retrievers(metadata_filters(municipality, year, doc_type))
+        retrievers = self._retrievers(metadata_filters(municipality, year, doc_type, path))
         fusion = QueryFusionRetriever(
             retrievers,
             # num_queries=1 never asks an LLM for query variants; an explicit MockLLM keeps the
