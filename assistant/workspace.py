@@ -1,0 +1,211 @@
+"""What the web app works with: questions, comparisons, the law register, the documents and the
+feedback, behind one object that is safe to call from the app's worker threads.
+
+Adding and removing plans are done one at a time. Everything derived from the indexed chunks (the
+word rarities, the section texts, the law register) is rebuilt after each change and swapped in
+whole, so a question asked meanwhile sees either the old or the new index, never half of one.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.answer import Answer
+from assistant.conversation import resolve
+from assistant.feedback import FeedbackRecord, FeedbackStore
+from assistant.law_register import LawEntry, build_register
+from assistant.question import QuestionIntent
+from assistant.service import Assistant, Scope
+from assistant.sources import QuoteInContext, SectionTexts
+from index.builder import IngestReport, ingest_paths
+from index.catalog import DocumentRecord
+from ingest.document import DocumentMeta, IngestError, LoadedDocument
+from ingest.loaders import SUPPORTED_SUFFIXES, load_document
+from ingest.metadata import MetaOverrides
+from ingest.pipeline import process_document
+from settings import Settings
+
+logger = logging.getLogger(__name__)
+
+#: Called while a plan is embedded, with the share done (0–1).
+Progress = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user narrowed a question to in the app; None: no restriction."""
+
+    municipality: str | None = None
+    year: int | None = None
+    document: str | None = None  # a document's path
+
+    def described(self) -> dict[str, str]:
+        return {k: str(v) for k, v in vars(self).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question in a conversation: what was asked, how it was understood, the answer."""
+
+    question: str
+    intent: QuestionIntent
+    answer: Answer
+    filters: Filters
+
+
+def _share_of(progress: Progress) -> Callable[[Path, int, int], None]:
+    return lambda _file, done, total: progress(done / total)
+
+
+def comparison_sides(municipalities: list[str], years: list[int]) -> list[Scope]:
+    """The sides chosen for a comparison: municipalities (in one year, if one is chosen) or years
+    (of one municipality, if one is chosen). Raises ValueError, in Swedish, for any other choice."""
+    if len(municipalities) >= 2 and len(years) >= 2:
+        raise ValueError("Jämför antingen kommuner eller år, inte båda på en gång.")
+    if len(municipalities) >= 2:
+        year = years[0] if years else None
+        return [Scope(name, year) for name in municipalities]
+    if len(years) >= 2:
+        only = municipalities[0] if municipalities else None
+        return [Scope(only, year) for year in sorted(years)]
+    raise ValueError("Välj minst två kommuner eller minst två år att jämföra.")
+
+
+@dataclass(frozen=True)
+class _Views:
+    """Everything derived from the indexed chunks at one moment."""
+
+    sections: SectionTexts
+    laws: list[LawEntry]
+
+
+class Workspace:
+    def __init__(self, settings: Settings, assistant: Assistant) -> None:
+        self._settings = settings
+        self._assistant = assistant
+        self._feedback = FeedbackStore(settings.feedback_file)
+        self._writing = threading.Lock()
+        self._views = self._build_views()
+
+    @classmethod
+    def open(cls, settings: Settings) -> Workspace:
+        return cls(settings, Assistant.open(settings))
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    def warm_up(self) -> None:
+        """Load the embedding model now (seconds), so the first question does not wait for it."""
+        self._assistant.index.embed_query("uppvärmning")
+
+    # --- questions ---------------------------------------------------------------------------
+
+    def ask(self, question: str, filters: Filters, previous: Turn | None = None) -> Turn:
+        previous_intent = previous.intent if previous else None
+        answer = self._assistant.ask(
+            question,
+            municipality=filters.municipality,
+            year=filters.year,
+            previous=previous_intent,
+            document=filters.document,
+        )
+        return Turn(question, resolve(question, previous_intent), answer, filters)
+
+    def compare(self, question: str, sides: list[Scope]) -> Turn:
+        answer = self._assistant.compare(question, sides)
+        return Turn(question, resolve(question, None), answer, Filters())
+
+    def context(self, chunk_id: str, quote: str) -> QuoteInContext:
+        return self._views.sections.context(chunk_id, quote)
+
+    def indexed(self) -> dict[str, list[int]]:
+        """Municipality → the years of its indexed plans."""
+        return self._assistant.indexed()
+
+    def laws(self) -> list[LawEntry]:
+        return self._views.laws
+
+    # --- documents ---------------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentRecord]:
+        return sorted(
+            self._assistant.index.documents(),
+            key=lambda r: (r.municipality or "", r.year or 0, r.title),
+        )
+
+    def detect(self, upload: Path) -> DocumentMeta:
+        """The metadata detected in an uploaded file, for the user to check before ingest.
+        Raises IngestError (with a Swedish reason) for a file that cannot be indexed."""
+        return process_document(self._load(upload), self._settings.ingest).meta
+
+    def add_upload(
+        self, upload: Path, overrides: MetaOverrides, progress: Progress | None = None
+    ) -> IngestReport:
+        """Keep an uploaded plan under the uploads folder and index it. The file is checked
+        first, so a broken upload never replaces an earlier plan of the same name."""
+        self.detect(upload)
+        target = self._settings.uploads_dir / upload.name
+        on_embedded = None if progress is None else _share_of(progress)
+        with self._writing:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if upload.resolve() != target.resolve():
+                shutil.copyfile(upload, target)
+            index = self._assistant.index
+            report = ingest_paths(
+                index, [target], self._settings.ingest, overrides, progress=on_embedded
+            )
+            self._changed()
+        return report
+
+    def _load(self, upload: Path) -> LoadedDocument:
+        if upload.suffix.lower() not in SUPPORTED_SUFFIXES:
+            allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
+            raise IngestError(upload, f"filtypen stöds inte (tillåtna: {allowed})")
+        loaded = load_document(upload)
+        target = str((self._settings.uploads_dir / upload.name).resolve())
+        for record in self._assistant.index.documents():
+            if record.sha256 == loaded.sha256 and record.path != target:
+                raise IngestError(upload, f"samma plan är redan inläst, som {record.file}")
+        return loaded
+
+    def remove(self, path: str) -> bool:
+        """Remove a plan from the index; an uploaded copy is deleted too, an example plan or a
+        file elsewhere on disk is left where it is."""
+        with self._writing:
+            removed = self._assistant.index.remove_document(path)
+            uploaded = Path(path)
+            if removed and uploaded.parent.resolve() == self._settings.uploads_dir.resolve():
+                uploaded.unlink(missing_ok=True)
+            self._changed()
+        return removed
+
+    def _changed(self) -> None:
+        self._assistant.refresh()
+        self._views = self._build_views()
+
+    def _build_views(self) -> _Views:
+        chunks = self._assistant.index.chunks()
+        return _Views(SectionTexts(chunks), build_register(chunks))
+
+    # --- feedback ----------------------------------------------------------------------------
+
+    def give_feedback(self, turn: Turn, rating: str, comment: str) -> None:
+        self._feedback.add(
+            FeedbackRecord.model_validate(
+                {
+                    "rating": rating,
+                    "comment": comment,
+                    "question": turn.question,
+                    "answer": turn.answer.answer,
+                    "refused": turn.answer.refused,
+                    "citations": turn.answer.citations,
+                    "filters": turn.filters.described(),
+                }
+            )
+        )
