@@ -1,24 +1,91 @@
-"""The web app (`python app.py`). For now a minimal search page; the full workspace comes later.
+"""The web app (`python app.py`): ask, compare, look up laws and manage the plans, in Swedish.
 
-At start, an empty index gets the bundled example plans, so a new install has something to show.
+The page is built here; what it shows comes from `assistant.workspace` (the data) and
+`assistant.render` (the HTML, every plan text escaped). At start an empty index gets the bundled
+example plans, and the embedding model and the index are loaded before the page is served, so the
+first question is answered as fast as any other.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from assistant.cli import configure_runtime, open_index
+from assistant.cli import configure_runtime
 
 configure_runtime()
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402  (after the offline environment is set)
 
+from assistant import render  # noqa: E402
+from assistant.law_register import LawEntry, search_register  # noqa: E402
+from assistant.service import Assistant, open_index  # noqa: E402
+from assistant.workspace import Filters, Turn, Workspace, comparison_sides  # noqa: E402
 from index.builder import ingest_paths  # noqa: E402
 from index.plan_index import PlanIndex  # noqa: E402
+from ingest.document import DocumentMeta, IngestError  # noqa: E402
+from ingest.loaders import SUPPORTED_SUFFIXES  # noqa: E402
+from ingest.metadata import MetaOverrides  # noqa: E402
 from settings import Settings, get_settings  # noqa: E402
 
 logger = logging.getLogger("planassistent.app")
-RESULT_COLUMNS = ["#", "Kommun", "År", "Dokument", "Avsnitt", "Sida", "Text"]
+
+EXAMPLES = {
+    "Handläggare": [
+        "Vilka tjänstegarantier gäller för försörjningsstöd?",
+        "Hur ska barns rätt till delaktighet säkerställas i utredningar?",
+    ],
+    "Politiker": [
+        "Vad prioriterar Norrköping respektive Norrtälje när det gäller våld i nära relationer?",
+        "Vilka mål har socialnämnden i Söderköping för 2025?",
+    ],
+    "Jurist": [
+        "Enligt vilken lag ansvarar nämnden för serveringstillstånd?",
+        "Vilka lagar ansvarar socialnämnden i Norrtälje för?",
+    ],
+}
+ALL = ""  # the value of "no filter" in every dropdown
+DOCUMENT_COLUMNS = ["Titel", "Kommun", "Nämnd", "Dokumenttyp", "År", "Textavsnitt", "Fil"]
+LAW_COLUMNS = ["Lag eller föreskrift", "SFS-nummer", "Förkortning", "Planer", "Avsnitt"]
+UPLOAD_TYPES = sorted(SUPPORTED_SUFFIXES)
+THEME = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"])
+CSS = """
+.tom { color: #666; font-style: italic; padding: 1em; }
+.tur { margin-bottom: 1.2em; }
+.fraga { background: #eef3fb; border-radius: 8px; padding: .6em .8em; font-weight: 600; }
+.vem { color: #4a6fa5; margin-right: .4em; }
+.tolkning { color: #666; font-size: .9em; margin: .3em .8em; }
+.svar { border-left: 4px solid #2e7d32; padding: .4em .8em; margin-top: .4em; }
+.svar.avbojt { border-left-color: #b26a00; background: #fff8e6; }
+.etikett { display: inline-block; background: #b26a00; color: #fff; border-radius: 4px;
+  padding: 0 .5em; font-size: .85em; margin-bottom: .3em; }
+.markor { font-weight: 700; text-decoration: none; padding: 0 .15em; }
+.narmast-lista { margin-top: .5em; font-size: .9em; }
+.kalla { border: 1px solid #ddd; border-radius: 8px; padding: .6em .8em; margin: .6em 0;
+  scroll-margin-top: 1em; }
+.kalla:target { border-color: #1565c0; box-shadow: 0 0 0 3px #90caf9; }
+.kalla.narmast { border-style: dashed; background: #fafafa; }
+.kalla-rubrik { font-weight: 600; }
+.kalla-rubrik .nr { color: #1565c0; margin-right: .3em; }
+.fakta { display: grid; grid-template-columns: max-content 1fr; gap: 0 .8em; margin: .4em 0;
+  font-size: .9em; }
+.fakta dt { color: #666; }
+#kallor { max-height: 85vh; overflow-y: auto; position: sticky; top: .5em; }
+.sammanhang { white-space: pre-wrap; margin: .4em 0;
+  padding: .4em .6em; border-left: 3px solid #ccc; color: #444; font-size: .92em; }
+.sammanhang mark { background: #fff176; color: #000; }
+.fil { color: #888; font-size: .8em; }
+.jamforelse { width: 100%; border-collapse: collapse; table-layout: fixed; }
+.jamforelse th, .jamforelse td { border: 1px solid #ddd; padding: .5em; vertical-align: top;
+  text-align: left; }
+.jamforelse td.tyst { color: #8a5a00; background: #fff8e6; font-style: italic; }
+"""
+#: How the page looks (Gradio 6 takes these at launch); the browser tests serve it the same way.
+LOOK: dict[str, Any] = {"theme": THEME, "css": CSS}
 
 
 def ensure_examples(index: PlanIndex, settings: Settings) -> None:
@@ -29,32 +96,377 @@ def ensure_examples(index: PlanIndex, settings: Settings) -> None:
     logger.warning(report.summary())
 
 
-def build_app(index: PlanIndex, settings: Settings) -> gr.Blocks:
-    def search(query: str) -> list[list[object]]:
-        if not query.strip():
-            return []
-        hits = index.search(query, k=settings.search.k)
-        return [
-            [
-                hit.rank,
-                hit.chunk.municipality or "",
-                hit.chunk.year or "",
-                hit.chunk.title,
-                hit.chunk.section_path,
-                hit.chunk.page or "",
-                hit.chunk.text,
-            ]
-            for hit in hits
-        ]
+# --- choices that follow the indexed documents -------------------------------------------------
 
-    with gr.Blocks(title="Planassistenten") as app:
-        gr.Markdown("# Planassistenten\nSök i de inlästa planerna. Varje träff visar var den står.")
-        query = gr.Textbox(label="Sökfråga", placeholder="t.ex. tjänstegarantier försörjningsstöd")
-        button = gr.Button("Sök", variant="primary")
-        results = gr.Dataframe(headers=RESULT_COLUMNS, label="Träffar", wrap=True)
-        button.click(search, inputs=query, outputs=results)
-        query.submit(search, inputs=query, outputs=results)
-    return app
+
+def _municipality_choices(workspace: Workspace) -> list[tuple[str, str]]:
+    return [("Alla kommuner", ALL), *((name, name) for name in workspace.indexed())]
+
+
+def _year_choices(workspace: Workspace) -> list[tuple[str, str]]:
+    years = sorted({year for years in workspace.indexed().values() for year in years})
+    return [("Alla år", ALL), *((str(year), str(year)) for year in years)]
+
+
+def _document_choices(workspace: Workspace) -> list[tuple[str, str]]:
+    return [("Alla dokument", ALL), *_documents(workspace)]
+
+
+def _documents(workspace: Workspace) -> list[tuple[str, str]]:
+    return [(f"{r.title} ({r.file})", r.path) for r in workspace.documents()]
+
+
+def _document_rows(workspace: Workspace) -> list[list[Any]]:
+    return [
+        [r.title, r.municipality, r.committee, r.doc_type, r.year, len(r.chunk_ids), r.file]
+        for r in workspace.documents()
+    ]
+
+
+def _law_rows(entries: list[LawEntry]) -> list[list[Any]]:
+    return [
+        [e.name, ", ".join(e.sfs), ", ".join(e.abbreviations), ", ".join(e.plans), len(e.passages)]
+        for e in entries
+    ]
+
+
+# --- the tabs ------------------------------------------------------------------------------
+
+
+class App:
+    """The page's components, and the handlers that connect them to the workspace."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    def build(self) -> gr.Blocks:
+        with gr.Blocks(title="Planassistenten", analytics_enabled=False) as blocks:
+            gr.Markdown(
+                "# Planassistenten\nSvar på frågor om kommunernas antagna planer. Varje svar "
+                "citerar avsnittet det bygger på; säger planerna inget, säger assistenten det."
+            )
+            with gr.Tabs():
+                with gr.Tab("Fråga", id="fraga"):
+                    self._question_tab()
+                with gr.Tab("Jämför", id="jamfor"):
+                    self._compare_tab()
+                with gr.Tab("Lagar", id="lagar"):
+                    self._laws_tab()
+                with gr.Tab("Dokument", id="dokument"):
+                    self._documents_tab()
+            self._refreshed = [
+                self.municipality,
+                self.year,
+                self.document,
+                self.compare_municipalities,
+                self.compare_years,
+                self.law_table,
+                self.law_keys,
+                self.document_table,
+                self.removable,
+            ]
+            blocks.load(self.refresh, outputs=self._refreshed)
+            self.after_change.then(self.refresh, outputs=self._refreshed)
+            self.after_removal.then(self.refresh, outputs=self._refreshed)
+        return blocks
+
+    def refresh(self) -> tuple[Any, ...]:
+        """New choices everywhere, after the indexed documents changed (or a page load)."""
+        w = self.workspace
+        municipalities = [name for _, name in _municipality_choices(w)[1:]]
+        years = [int(value) for _, value in _year_choices(w)[1:]]
+        laws = w.laws()
+        return (
+            gr.update(choices=_municipality_choices(w)),
+            gr.update(choices=_year_choices(w)),
+            gr.update(choices=_document_choices(w)),
+            gr.update(choices=municipalities),
+            gr.update(choices=years),
+            _law_rows(laws),
+            [entry.key for entry in laws],
+            _document_rows(w),
+            gr.update(choices=_documents(w), value=None),
+        )
+
+    # --- Fråga ---------------------------------------------------------------------------------
+
+    def _question_tab(self) -> None:
+        turns = gr.State([])
+        with gr.Row():
+            self.municipality = gr.Dropdown(label="Kommun", value=ALL, choices=[("", ALL)])
+            self.year = gr.Dropdown(label="År", value=ALL, choices=[("", ALL)])
+            self.document = gr.Dropdown(label="Dokument", value=ALL, choices=[("", ALL)])
+        with gr.Row():
+            with gr.Column(scale=3):
+                conversation = gr.HTML(render.conversation_html([], "fraga"), elem_id="samtal")
+                question = gr.Textbox(
+                    label="Din fråga",
+                    placeholder="t.ex. Vilka tjänstegarantier gäller för försörjningsstöd?",
+                    elem_id="fraga-text",
+                )
+                with gr.Row():
+                    ask = gr.Button("Fråga", variant="primary", elem_id="fraga-knapp")
+                    clear = gr.Button("Ny konversation", elem_id="ny-konversation")
+                for persona, questions in EXAMPLES.items():
+                    gr.Examples(questions, inputs=question, label=f"Exempel för {persona.lower()}")
+                with gr.Accordion("Var svaret till hjälp?", open=False, elem_id="omdome"):
+                    comment = gr.Textbox(label="Kommentar (valfri)", lines=2)
+                    with gr.Row():
+                        good = gr.Button("👍 Bra svar", elem_id="bra-svar")
+                        bad = gr.Button("👎 Dåligt svar", elem_id="daligt-svar")
+                    feedback_status = gr.Markdown()
+            with gr.Column(scale=2):
+                sources = gr.HTML(
+                    render.sources_html([], self.workspace.context, "fraga"), elem_id="kallor"
+                )
+
+        asked = [question, self.municipality, self.year, self.document, turns]
+        answered = [conversation, sources, turns, question]
+        ask.click(self.ask, asked, answered)
+        question.submit(self.ask, asked, answered)
+        clear.click(self.clear, None, answered)
+        good.click(self.rate("up"), [comment, turns], [feedback_status, comment])
+        bad.click(self.rate("down"), [comment, turns], [feedback_status, comment])
+
+    def ask(
+        self, question: str, municipality: str, year: str, document: str, turns: list[Turn]
+    ) -> tuple[str, str, list[Turn], str]:
+        if not question.strip():
+            raise gr.Error("Skriv en fråga först.")
+        filters = Filters(municipality or None, int(year) if year else None, document or None)
+        turn = self.workspace.ask(question, filters, turns[-1] if turns else None)
+        turns = [*turns, turn]
+        return (
+            render.conversation_html(turns, "fraga"),
+            render.sources_html(turns, self.workspace.context, "fraga"),
+            turns,
+            "",
+        )
+
+    def clear(self) -> tuple[str, str, list[Turn], str]:
+        return (
+            render.conversation_html([], "fraga"),
+            render.sources_html([], self.workspace.context, "fraga"),
+            [],
+            "",
+        )
+
+    def rate(self, rating: str) -> Callable[[str, list[Turn]], tuple[str, str]]:
+        def give(comment: str, turns: list[Turn]) -> tuple[str, str]:
+            if not turns:
+                return "Ställ en fråga först; omdömet gäller det senaste svaret.", comment
+            self.workspace.give_feedback(turns[-1], rating, comment)
+            return f"Tack! Ditt omdöme om svaret på fråga {len(turns)} är sparat.", ""
+
+        return give
+
+    # --- Jämför --------------------------------------------------------------------------------
+
+    def _compare_tab(self) -> None:
+        gr.Markdown(
+            "Välj två eller fler kommuner – eller två eller fler år – och ställ frågan en gång. "
+            "Varje ruta citerar sin plan eller säger att planen inte tar upp frågan."
+        )
+        with gr.Row():
+            self.compare_municipalities = gr.CheckboxGroup(
+                label="Kommuner", elem_id="jamfor-kommuner"
+            )
+            self.compare_years = gr.CheckboxGroup(label="År", elem_id="jamfor-ar")
+        question = gr.Textbox(
+            label="Fråga att jämföra",
+            placeholder="t.ex. Vad prioriteras när det gäller våld i nära relationer?",
+            elem_id="jamfor-text",
+        )
+        run = gr.Button("Jämför", variant="primary", elem_id="jamfor-knapp")
+        table = gr.HTML(elem_id="jamforelse")
+        sources = gr.HTML(elem_id="jamfor-kallor")
+        inputs = [question, self.compare_municipalities, self.compare_years]
+        run.click(self.compare, inputs, [table, sources])
+        question.submit(self.compare, inputs, [table, sources])
+
+    def compare(
+        self, question: str, municipalities: list[str], years: list[int]
+    ) -> tuple[str, str]:
+        if not question.strip():
+            raise gr.Error("Skriv en fråga att jämföra.")
+        try:
+            sides = comparison_sides(municipalities, [int(y) for y in years])
+        except ValueError as error:
+            raise gr.Error(str(error)) from error
+        turns = [self.workspace.compare(question, sides)]
+        return (
+            render.conversation_html(turns, "jamfor"),
+            render.sources_html(turns, self.workspace.context, "jamfor"),
+        )
+
+    # --- Lagar ---------------------------------------------------------------------------------
+
+    def _laws_tab(self) -> None:
+        gr.Markdown(
+            "Alla lagar och föreskrifter som de inlästa planerna hänvisar till. "
+            "Klicka på en rad för att se avsnitten som nämner den."
+        )
+        search = gr.Textbox(label="Sök lag, SFS-nummer eller förkortning", elem_id="lag-sok")
+        self.law_keys = gr.State([])
+        self.law_table = gr.Dataframe(
+            headers=LAW_COLUMNS, interactive=False, wrap=True, elem_id="lagregister"
+        )
+        passages = gr.HTML(elem_id="lag-avsnitt")
+        search.change(self.search_laws, search, [self.law_table, self.law_keys])
+        self.law_table.select(self.open_law, self.law_keys, passages)
+
+    def search_laws(self, query: str) -> tuple[list[list[Any]], list[str]]:
+        found = search_register(self.workspace.laws(), query)
+        return _law_rows(found), [entry.key for entry in found]
+
+    def open_law(self, keys: list[str], event: gr.SelectData) -> str:
+        row = event.index[0] if isinstance(event.index, list | tuple) else event.index
+        entry = next((e for e in self.workspace.laws() if e.key == keys[row]), None)
+        if entry is None:
+            return '<div class="tom">Lagen finns inte längre i de inlästa planerna.</div>'
+        return render.law_passages_html(entry)
+
+    # --- Dokument ------------------------------------------------------------------------------
+
+    def _documents_tab(self) -> None:
+        self.document_table = gr.Dataframe(
+            headers=DOCUMENT_COLUMNS, interactive=False, wrap=True, elem_id="dokumentlista"
+        )
+        with gr.Row():
+            with gr.Column():
+                gr.Markdown("### Ladda upp en plan\nPDF, DOCX, TXT, Markdown eller HTML.")
+                upload = gr.File(
+                    label="Planfil", file_types=UPLOAD_TYPES, type="filepath", elem_id="uppladdning"
+                )
+                title = gr.Textbox(label="Titel", elem_id="meta-titel")
+                with gr.Row():
+                    municipality = gr.Textbox(label="Kommun", elem_id="meta-kommun")
+                    committee = gr.Textbox(label="Nämnd", elem_id="meta-namnd")
+                with gr.Row():
+                    doc_type = gr.Textbox(label="Dokumenttyp", elem_id="meta-typ")
+                    year = gr.Textbox(label="År", elem_id="meta-ar")
+                add = gr.Button(
+                    "Läs in planen", variant="primary", interactive=False, elem_id="las-in"
+                )
+                status = gr.Markdown(elem_id="uppladdning-status")
+            with gr.Column():
+                gr.Markdown("### Ta bort en plan")
+                self.removable = gr.Dropdown(label="Plan", elem_id="ta-bort-val")
+                remove = gr.Button("Ta bort planen", variant="stop", elem_id="ta-bort")
+                removal_status = gr.Markdown(elem_id="ta-bort-status")
+        fields = [title, municipality, committee, doc_type, year]
+        upload.upload(self.detect, upload, [*fields, add, status])
+        upload.clear(lambda: self.detect(None), None, [*fields, add, status])
+        self.after_change = add.click(self.add, [upload, *fields], [status, upload, add])
+        self.after_removal = remove.click(
+            self.remove,
+            self.removable,
+            removal_status,
+            js="(path) => (path && confirm('Ta bort planen ur indexet?')) ? path : ''",
+        )
+
+    def detect(self, upload: str | None) -> tuple[Any, ...]:
+        if not upload:
+            return "", "", "", "", "", gr.update(interactive=False), ""
+        try:
+            meta = self.workspace.detect(Path(upload))
+        except IngestError as error:
+            failed = f"**Filen kan inte läsas in:** {error}"
+            return "", "", "", "", "", gr.update(interactive=False), failed
+        return (
+            *_meta_fields(meta),
+            gr.update(interactive=True),
+            "Kontrollera uppgifterna som hittades i texten, rätta dem vid behov och klicka "
+            "sedan på **Läs in planen**.",
+        )
+
+    def add(
+        self,
+        upload: str | None,
+        title: str,
+        municipality: str,
+        committee: str,
+        doc_type: str,
+        year: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008  (how Gradio finds the bar)
+    ) -> tuple[str, Any, Any]:
+        if not upload:
+            raise gr.Error("Välj en fil att ladda upp först.")
+        path = Path(upload)
+        try:
+            detected = self.workspace.detect(path)
+            overrides = _changed_fields(detected, title, municipality, committee, doc_type, year)
+        except (IngestError, ValueError) as error:
+            return f"**Planen lästes inte in:** {error}", gr.update(), gr.update()
+        progress(0, desc="Läser in och bäddar in texten …")
+        report = self.workspace.add_upload(
+            path, overrides, lambda share: progress(share, desc="Bäddar in texten …")
+        )
+        if report.failed:
+            return f"**Planen lästes inte in:** {report.failed[0]}", gr.update(), gr.update()
+        if report.unchanged:
+            return (
+                f"{path.name} finns redan inläst, oförändrad.",
+                None,
+                gr.update(interactive=False),
+            )
+        return (
+            f"**{path.name}** är inläst: {report.chunks} textavsnitt på {report.seconds:.1f} s.",
+            None,
+            gr.update(interactive=False),
+        )
+
+    def remove(self, path: str | None) -> str:
+        if not path:
+            return "Ingen plan togs bort."
+        name = Path(path).name
+        if self.workspace.remove(path):
+            return f"**{name}** är borttagen ur indexet."
+        return f"{name} fanns inte i indexet."
+
+
+def _meta_fields(meta: DocumentMeta) -> tuple[str, str, str, str, str]:
+    return (
+        meta.title,
+        meta.municipality or "",
+        meta.committee or "",
+        meta.doc_type or "",
+        str(meta.year) if meta.year else "",
+    )
+
+
+def _changed_fields(
+    detected: DocumentMeta, title: str, municipality: str, committee: str, doc_type: str, year: str
+) -> MetaOverrides:
+    """Only what the user changed: an unchanged detected title is composed again from the parts."""
+    written = (title, municipality, committee, doc_type, year)
+    if year.strip() and not year.strip().isdigit():
+        raise ValueError(f"året måste vara ett årtal, inte {year!r}")
+    names = ("title", "municipality", "committee", "doc_type", "year")
+    changed = {
+        name: value.strip()
+        for name, value, before in zip(names, written, _meta_fields(detected), strict=True)
+        if value.strip() and value.strip() != before
+    }
+    return MetaOverrides.model_validate(changed)
+
+
+def build_app(workspace: Workspace) -> gr.Blocks:
+    return App(workspace).build()
+
+
+def launch(blocks: gr.Blocks, settings: Settings, **options: Any) -> None:
+    auth = None
+    if settings.app.auth:
+        user, _, password = settings.app.auth.partition(":")
+        auth = (user, password)
+    blocks.launch(
+        server_name=settings.app.host,
+        server_port=settings.app.port,
+        auth=auth,
+        **LOOK,
+        **options,
+    )
 
 
 def main() -> None:
@@ -62,13 +474,11 @@ def main() -> None:
     settings = get_settings()
     index = open_index(settings)
     ensure_examples(index, settings)
-    auth = None
-    if settings.app.auth:
-        user, _, password = settings.app.auth.partition(":")
-        auth = (user, password)
-    build_app(index, settings).launch(
-        server_name=settings.app.host, server_port=settings.app.port, auth=auth
-    )
+    workspace = Workspace(settings, Assistant(settings, index))
+    # Before serving, not beside it: on two cores a warm-up thread slowed both down (the page came
+    # 3 s later and the first answer no sooner), and a served page should answer at once.
+    workspace.warm_up()
+    launch(build_app(workspace), settings)
 
 
 if __name__ == "__main__":

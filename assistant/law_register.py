@@ -82,14 +82,22 @@ def build_register(chunks: Iterable[Chunk]) -> list[LawEntry]:
 
 def search_register(entries: Iterable[LawEntry], query: str) -> list[LawEntry]:
     """The entries whose name, key, SFS numbers or abbreviations contain every word of the query,
-    ignoring case ("lvu", "2010:1622", "vård unga"); an empty query keeps them all."""
+    ignoring case ("lvu", "2010:1622", "vård unga"); an empty query keeps them all. An entry
+    whose abbreviation or SFS number is exactly the query comes first: "hsl" finds
+    hälso- och sjukvårdslagen before the HSLF-FS regulations."""
     words = query.casefold().split()
-    return [entry for entry in entries if all(w in _search_text(entry) for w in words)]
+    found = [entry for entry in entries if all(w in _search_text(entry) for w in words)]
+    wanted = " ".join(words)
+    return sorted(found, key=lambda entry: wanted not in _exact_codes(entry))
 
 
 def swedish_sort_key(text: str) -> str:
     """Case-insensitive key that puts å, ä, ö after z, as a Swedish reader expects."""
     return text.casefold().translate(_SWEDISH_ORDER)
+
+
+def _exact_codes(entry: LawEntry) -> set[str]:
+    return {code.casefold() for code in (*entry.sfs, *entry.abbreviations)}
 
 
 def _search_text(entry: LawEntry) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,8 +102,13 @@ class Workspace:
         return self._settings
 
     def warm_up(self) -> None:
-        """Load the embedding model now (seconds), so the first question does not wait for it."""
-        self._assistant.index.embed_query("uppvärmning")
+        """Load the embedding model, the vector store and BM25 now (seconds), so the first
+        question does not wait for them."""
+        started = time.perf_counter()
+        self._assistant.index.search("tjänstegarantier", k=1)
+        logger.info(
+            "Redo att svara: modell och index inlästa på %.1f s", time.perf_counter() - started
+        )
 
     # --- questions ---------------------------------------------------------------------------
 

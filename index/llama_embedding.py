@@ -7,6 +7,7 @@ really asked for, so that opening the index (e.g. to list documents) never loads
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
@@ -25,6 +26,8 @@ class LazyEmbedding(BaseEmbedding):
 
     _factory: EmbedderFactory = PrivateAttr()
     _embedder: Embedder | None = PrivateAttr(default=None)
+    # The web app warms the model up in the background while a first question may arrive.
+    _loading: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     def __init__(self, factory: EmbedderFactory, batch_size: int = 16) -> None:
         super().__init__(model_name="planassistenten-embedder", embed_batch_size=batch_size)
@@ -40,9 +43,11 @@ class LazyEmbedding(BaseEmbedding):
 
     @property
     def embedder(self) -> Embedder:
-        """The wrapped embedder, built on first access."""
+        """The wrapped embedder, built on first access (once, however many threads ask)."""
         if self._embedder is None:
-            self._embedder = self._factory()
+            with self._loading:
+                if self._embedder is None:
+                    self._embedder = self._factory()
         return self._embedder
 
     def _get_query_embedding(self, query: str) -> Embedding:

@@ -136,3 +136,9 @@ def test_search(register: list[LawEntry]) -> None:
 
 def test_no_chunks_no_laws() -> None:
     assert build_register([]) == []
+
+
+def test_an_exact_abbreviation_comes_first(register: list[LawEntry]) -> None:
+    found = search_register(register, "hsl")
+    assert found[0].key == "hälso- och sjukvårdslagen"
+    assert len(found) > 1  # the HSLF-FS regulations follow
