@@ -74,7 +74,8 @@ CSS = """
 .fakta { display: grid; grid-template-columns: max-content 1fr; gap: 0 .8em; margin: .4em 0;
   font-size: .9em; }
 .fakta dt { color: #666; }
-#kallor { max-height: 85vh; overflow-y: auto; position: sticky; top: .5em; }
+/* !important: Gradio sets an inline overflow on every block. */
+#kallor { max-height: 85vh; overflow-y: auto !important; position: sticky; top: .5em; }
 .sammanhang { white-space: pre-wrap; margin: .4em 0;
   padding: .4em .6em; border-left: 3px solid #ccc; color: #444; font-size: .92em; }
 .sammanhang mark { background: #fff176; color: #000; }
@@ -123,6 +124,12 @@ def _document_rows(workspace: Workspace) -> list[list[Any]]:
     ]
 
 
+def _still_offered(choices: list[tuple[str, str]], value: str | None) -> Any:
+    """New choices for a filter; its value is kept if it is still one of them, else "all"."""
+    kept = value if value in {v for _, v in choices} else ALL
+    return gr.update(choices=choices, value=kept)
+
+
 def _law_rows(entries: list[LawEntry]) -> list[list[Any]]:
     return [
         [e.name, ", ".join(e.sfs), ", ".join(e.abbreviations), ", ".join(e.plans), len(e.passages)]
@@ -165,23 +172,35 @@ class App:
                 self.document_table,
                 self.removable,
             ]
-            blocks.load(self.refresh, outputs=self._refreshed)
-            self.after_change.then(self.refresh, outputs=self._refreshed)
-            self.after_removal.then(self.refresh, outputs=self._refreshed)
+            # The filters' current values go in: a value whose plan is gone is reset.
+            chosen = self._refreshed[:5]
+            blocks.load(self.refresh, chosen, self._refreshed)
+            self.after_change.then(self.refresh, chosen, self._refreshed)
+            self.after_removal.then(self.refresh, chosen, self._refreshed)
         return blocks
 
-    def refresh(self) -> tuple[Any, ...]:
-        """New choices everywhere, after the indexed documents changed (or a page load)."""
+    def refresh(
+        self,
+        municipality: str | None,
+        year: str | None,
+        document: str | None,
+        compared: list[str] | None,
+        compared_years: list[int] | None,
+    ) -> tuple[Any, ...]:
+        """New choices everywhere, after the indexed documents changed (or a page load); a chosen
+        value that is no longer offered is dropped."""
         w = self.workspace
         municipalities = [name for _, name in _municipality_choices(w)[1:]]
         years = [int(value) for _, value in _year_choices(w)[1:]]
         laws = w.laws()
         return (
-            gr.update(choices=_municipality_choices(w)),
-            gr.update(choices=_year_choices(w)),
-            gr.update(choices=_document_choices(w)),
-            gr.update(choices=municipalities),
-            gr.update(choices=years),
+            _still_offered(_municipality_choices(w), municipality),
+            _still_offered(_year_choices(w), year),
+            _still_offered(_document_choices(w), document),
+            gr.update(
+                choices=municipalities, value=[m for m in compared or [] if m in municipalities]
+            ),
+            gr.update(choices=years, value=[y for y in compared_years or [] if y in years]),
             _law_rows(laws),
             [entry.key for entry in laws],
             _document_rows(w),
@@ -193,9 +212,14 @@ class App:
     def _question_tab(self) -> None:
         turns = gr.State([])
         with gr.Row():
-            self.municipality = gr.Dropdown(label="Kommun", value=ALL, choices=[("", ALL)])
-            self.year = gr.Dropdown(label="År", value=ALL, choices=[("", ALL)])
-            self.document = gr.Dropdown(label="Dokument", value=ALL, choices=[("", ALL)])
+            w = self.workspace
+            self.municipality = gr.Dropdown(
+                _municipality_choices(w), value=ALL, label="Kommun", elem_id="filter-kommun"
+            )
+            self.year = gr.Dropdown(_year_choices(w), value=ALL, label="År", elem_id="filter-ar")
+            self.document = gr.Dropdown(
+                _document_choices(w), value=ALL, label="Dokument", elem_id="filter-dokument"
+            )
         with gr.Row():
             with gr.Column(scale=3):
                 conversation = gr.HTML(render.conversation_html([], "fraga"), elem_id="samtal")
@@ -330,7 +354,11 @@ class App:
 
     def _documents_tab(self) -> None:
         self.document_table = gr.Dataframe(
-            headers=DOCUMENT_COLUMNS, interactive=False, wrap=True, elem_id="dokumentlista"
+            headers=DOCUMENT_COLUMNS,
+            interactive=False,
+            wrap=True,
+            column_widths=["30%", "10%", "12%", "12%", "6%", "10%", "20%"],
+            elem_id="dokumentlista",
         )
         with gr.Row():
             with gr.Column():
@@ -464,6 +492,7 @@ def launch(blocks: gr.Blocks, settings: Settings, **options: Any) -> None:
         server_name=settings.app.host,
         server_port=settings.app.port,
         auth=auth,
+        max_file_size=f"{settings.app.max_upload_mb}mb",
         **LOOK,
         **options,
     )

@@ -126,6 +126,9 @@ class AppSettings(BaseModel):
     auth: str | None = Field(
         default=None, description="Optional basic auth for the web app as 'user:password'."
     )
+    max_upload_mb: int = Field(
+        default=50, gt=0, description="Largest plan file the web app accepts for upload, in MB."
+    )
     example_plans: Path = Field(
         default=REPO_DIR / "examples" / "plans",
         description="Plans indexed at start when the index is empty, so a new install has content.",

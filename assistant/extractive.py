@@ -15,6 +15,7 @@ from assistant.answer import Citation
 from assistant.answerer import Draft
 from assistant.evidence import ScoredUnit
 from ingest.document import LIST_MARKER
+from ingest.municipalities import municipality_title
 from prompts import templates
 from settings import AnswerSettings
 
@@ -75,7 +76,7 @@ class ExtractiveAnswerer:
         chunk = unit.chunk
         if chunk.municipality:
             return self._templates["lead"].format(
-                title=chunk.title, municipality=chunk.municipality
+                title=chunk.title, municipality_title=municipality_title(chunk.municipality)
             )
         return self._templates["lead_without_municipality"].format(title=chunk.title)
 

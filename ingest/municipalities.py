@@ -186,3 +186,16 @@ def find_municipalities(text: str) -> list[str]:
 def canonical_municipality(name: str) -> str | None:
     """The canonical spelling of a municipality name ("norrköping" → "Norrköping"), if it is one."""
     return _CANONICAL_BY_LOWER.get(" ".join(name.lower().split()))
+
+
+#: Official names that the rule in `municipality_title` does not give.
+_IRREGULAR_TITLES = {"Falun": "Falu kommun", "Gotland": "Region Gotland"}
+
+
+def municipality_title(name: str) -> str:
+    """How the municipality is named as an organisation: "Norrköpings kommun", "Norrtälje kommun"
+    (a name ending in a vowel or an s-sound takes no genitive s)."""
+    if name in _IRREGULAR_TITLES:
+        return _IRREGULAR_TITLES[name]
+    bare = name.endswith(("a", "e", "i", "o", "u", "y", "å", "ä", "ö", "s", "x", "z"))
+    return f"{name} kommun" if bare else f"{name}s kommun"

@@ -12,6 +12,7 @@ from ingest.municipalities import (
     canonical_municipality,
     find_municipalities,
     iter_municipality_mentions,
+    municipality_title,
 )
 
 
@@ -138,3 +139,18 @@ def test_is_fast_enough_for_query_time(plan_texts: dict[str, str]) -> None:
     for _ in range(200):
         find_municipalities("Vad säger Norrköpings uppdragsplan om våld i nära relationer?")
     assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("Norrköping", "Norrköpings kommun"),
+        ("Söderköping", "Söderköpings kommun"),
+        ("Norrtälje", "Norrtälje kommun"),
+        ("Umeå", "Umeå kommun"),
+        ("Borås", "Borås kommun"),
+        ("Falun", "Falu kommun"),
+    ],
+)
+def test_municipality_title(name: str, title: str) -> None:
+    assert municipality_title(name) == title
