@@ -190,12 +190,13 @@ class App:
         """New choices everywhere, after the indexed documents changed (or a page load); a chosen
         value that is no longer offered is dropped."""
         w = self.workspace
-        municipalities = [name for _, name in _municipality_choices(w)[1:]]
-        years = [int(value) for _, value in _year_choices(w)[1:]]
+        municipality_choices, year_choices = _municipality_choices(w), _year_choices(w)
+        municipalities = [name for _, name in municipality_choices[1:]]
+        years = [int(value) for _, value in year_choices[1:]]
         laws = w.laws()
         return (
-            _still_offered(_municipality_choices(w), municipality),
-            _still_offered(_year_choices(w), year),
+            _still_offered(municipality_choices, municipality),
+            _still_offered(year_choices, year),
             _still_offered(_document_choices(w), document),
             gr.update(
                 choices=municipalities, value=[m for m in compared or [] if m in municipalities]

@@ -91,7 +91,7 @@ class Assistant:
         if refusal is not None:
             return refusal
         if document is not None:
-            record = next((r for r in self._index.documents() if r.path == document), None)
+            record = self._index.document(document)
             if record is None:
                 return self._refusal(question, self._templates["not_indexed_document"])
             scope = Scope(record.municipality, record.year, document=record.path)

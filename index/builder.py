@@ -117,9 +117,9 @@ def _ingest_file(
         report.unchanged.append(str(file))
         return
     processed = process_document(loaded, settings, combined)
-    if index.has_document(file, loaded.sha256):
+    recorded = index.document(file)
+    if recorded is not None and recorded.sha256 == loaded.sha256:
         # Same text, metadata given: only a real change of metadata re-indexes the document.
-        recorded = next(r for r in index.documents() if r.path == str(file))
         if recorded.as_meta() == processed.meta:
             report.unchanged.append(str(file))
             return

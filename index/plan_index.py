@@ -103,9 +103,13 @@ class PlanIndex:
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self._catalog.chunk(chunk_id)
 
+    def document(self, path: str | Path) -> DocumentRecord | None:
+        """The indexed document whose source file is at `path`, if any."""
+        return self._catalog.document(str(path))
+
     def has_document(self, path: str | Path, sha256: str) -> bool:
         """True if this exact version (same content hash) of the file at `path` is indexed."""
-        record = self._catalog.document(str(path))
+        record = self.document(path)
         return record is not None and record.sha256 == sha256
 
     def add_document(
