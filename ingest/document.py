@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -32,14 +34,43 @@ class LoadedDocument(BaseModel):
     paged: bool = Field(description="True when the format has real pages (PDF).")
 
 
+#: Metadata fields that detection may read from weak evidence (see `DocumentMeta.uncertain`).
+UncertainField = Literal["organisation", "year"]
+
+
 class DocumentMeta(BaseModel):
-    """What a plan is: detected from its text, or given by the user."""
+    """What a document is: detected from its text, or given by the user."""
 
     title: str
-    municipality: str | None = None
+    organisation: str | None = Field(
+        default=None,
+        description="The organisation's official name: 'Norrköpings kommun', 'Region Värmland', "
+        "'Region Gotland'.",
+    )
+    municipality: str | None = Field(
+        default=None,
+        description="The kommun's name ('Norrköping') when the organisation is a kommun; "
+        "None for a region.",
+    )
     committee: str | None = None
     doc_type: str | None = None
-    year: int | None = None
+    year: int | None = Field(
+        default=None,
+        description="The year the document is for; a protocol's: the year of the meeting; a "
+        "period's: its first year.",
+    )
+    year_end: int | None = Field(
+        default=None, description="The last year of a period ('2026–2028' → 2028), else None."
+    )
+    date: datetime.date | None = Field(
+        default=None,
+        description="A protocol's meeting date (sammanträdesdatum); for other documents the date "
+        "of decision, when the text states one.",
+    )
+    uncertain: list[UncertainField] = Field(
+        default_factory=list,
+        description="Fields detected from weak evidence: a ranking signal, not a filter.",
+    )
 
     def as_meta(self) -> DocumentMeta:
         """Just the metadata, also of a subclass (a chunk, an index record)."""

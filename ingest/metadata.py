@@ -16,6 +16,7 @@ The user can override any field (`MetaOverrides`), e.g. from a sidecar `<file>.m
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections import Counter
@@ -25,7 +26,11 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ingest.document import DocumentMeta, IngestError
-from ingest.municipalities import canonical_municipality, iter_municipality_mentions
+from ingest.municipalities import (
+    canonical_municipality,
+    iter_municipality_mentions,
+    municipality_title,
+)
 
 #: How far from the start a title line may be, in non-empty lines (logos and slogans come first).
 TITLE_SEARCH_LINES = 12
@@ -101,10 +106,13 @@ class MetaOverrides(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str | None = None
+    organisation: str | None = None
     municipality: str | None = None
     committee: str | None = None
     doc_type: str | None = None
     year: int | None = Field(default=None, ge=1900, le=2100)
+    year_end: int | None = Field(default=None, ge=1900, le=2100)
+    date: datetime.date | None = None
 
 
 def detect_metadata(text: str) -> DocumentMeta:
@@ -118,6 +126,7 @@ def detect_metadata(text: str) -> DocumentMeta:
     composed = compose_title(committee, doc_type, year, municipality)
     return DocumentMeta(
         title=title or composed or _first_line(text) or UNTITLED,
+        organisation=municipality_title(municipality) if municipality else None,
         municipality=municipality,
         committee=committee,
         doc_type=doc_type,
@@ -149,6 +158,7 @@ def apply_overrides(meta: DocumentMeta, overrides: MetaOverrides) -> DocumentMet
     if "municipality" in given:
         written = given["municipality"]
         given["municipality"] = canonical_municipality(written) or written
+        given.setdefault("organisation", municipality_title(given["municipality"]))
     updated = meta.model_copy(update=given)
     was_composed = meta.title == compose_title(
         meta.committee, meta.doc_type, meta.year, meta.municipality
