@@ -5,7 +5,10 @@ A follow-up leans on the turn before it in one of two ways:
 * it is elliptic, naming only a new filter ("och 2017?", "samma fråga för Norrtälje", "hur är det
   i Norrköping då?"): the previous question is asked again with that filter replaced;
 * it has its own topic but points back ("vad är budgeten där?", "vilka lagar gäller i den
-  kommunen?", "och budgeten?"): the new topic is asked with the previous municipalities and years.
+  kommunen?", "och budgeten?"): the new topic is asked with the previous organisations and years.
+
+Organisations are kommuner or regioner alike: "och i Region Dalarna?" after a question about
+Norrköping asks it of Region Dalarna.
 
 Either way the question is rewritten into one that stands on its own, for display and retrieval.
 A question with its own topic and nothing pointing back is left as it is.
@@ -15,15 +18,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from assistant.question import (
+    DateMention,
     Mention,
     QuestionIntent,
     analyse,
+    date_mentions,
     doc_type_mentions,
-    municipality_mentions,
+    is_genitive,
+    organisation_mentions,
     year_mentions,
 )
+from ingest.organisations import municipality_title, organisation_named
 
 #: Words an elliptic follow-up is made of besides its filters: "och", "hur är det ... då",
 #: "samma fråga för", "vad säger", "än i".
@@ -48,8 +56,8 @@ _TRAILING_THEN = re.compile(r"(?:^|,?\s+)då(?=\s*[?.!]*\s*$)", re.IGNORECASE)
 _LEADING_AND = re.compile(r"^\s*(?:och|än|men|samt)\s+", re.IGNORECASE)
 _END_PUNCTUATION = re.compile(r"\s*[?.!]*\s*$")
 _WORD = re.compile(r"[^\W\d_]+")
-_VOWELS = "aeiouyåäö"
-_TO_UNACCENTED = str.maketrans("åäö", "aao")
+_KOMMUN_TAIL = re.compile(r"\s+(?:kommun|stad)s?$", re.IGNORECASE)
+_COMPOUND_TAIL = re.compile(r"(?:plan|budget|kommun)\w*$", re.IGNORECASE)
 
 #: A kind of filter: the follow-up's values, how to find the old ones in a question, how to write
 #: a new value in an old one's form (new, old, as written), and the phrase that adds it.
@@ -80,8 +88,11 @@ def _is_elliptic(question: str, intent: QuestionIntent) -> bool:
     """Only filters and filler words: "och i Söderköping?", "samma fråga för 2017", "och där?"."""
     if any(word.lower() not in _FILLER_WORDS for word in _WORD.findall(intent.topic)):
         return False
-    names_a_filter = bool(intent.municipalities or intent.years or intent.doc_types)
-    return names_a_filter or _refers_back(question)
+    return _names_a_filter(intent) or _refers_back(question)
+
+
+def _names_a_filter(intent: QuestionIntent) -> bool:
+    return bool(intent.organisations or intent.years or intent.dates or intent.doc_types)
 
 
 def _refers_back(question: str) -> bool:
@@ -95,24 +106,28 @@ def _refers_back(question: str) -> bool:
 
 
 def _ask_again(previous: QuestionIntent, follow_up: QuestionIntent) -> QuestionIntent:
-    if not (follow_up.municipalities or follow_up.years or follow_up.doc_types):
+    if not _names_a_filter(follow_up):
         return previous  # "och där?": the same question once more
-    municipalities = follow_up.municipalities or previous.municipalities
-    years = follow_up.years or previous.years
-    doc_types = follow_up.doc_types or previous.doc_types
-    text = _replace_filters(previous.text, follow_up) or _compose(
-        previous.topic, municipalities, years, doc_types
+    filters = _Filters(
+        follow_up.organisations or previous.organisations,
+        follow_up.years or previous.years,
+        follow_up.doc_types or previous.doc_types,
+        follow_up.dates or previous.dates,
     )
-    return _with_filters(analyse(text), municipalities, years, doc_types)
+    text = _replace_filters(previous.text, follow_up) or _compose(
+        previous.topic, filters, _written_dates(follow_up) or _written_dates(previous)
+    )
+    return _with_filters(analyse(text), filters)
 
 
 def _replace_filters(text: str, follow_up: QuestionIntent) -> str | None:
     """The previous question with the follow-up's filters in place of its own, or None when it
     names several of a kind (a comparison), which new values cannot replace one for one."""
     kinds: list[_FilterKind] = [
-        (follow_up.municipalities, municipality_mentions, _municipality_like, _place_phrase),
+        (follow_up.organisations, organisation_mentions, _organisation_like, _place_phrase),
         ([str(year) for year in follow_up.years], year_mentions, _year_like, _years_phrase),
         (follow_up.doc_types, doc_type_mentions, _doc_type_like, _doc_phrase),
+        (_written_dates(follow_up), date_mentions, _date_like, _dates_phrase),
     ]
     for values, find, inflect, phrase in kinds:
         if not values:
@@ -129,18 +144,24 @@ def _replace_filters(text: str, follow_up: QuestionIntent) -> str | None:
     return text
 
 
-def _municipality_like(new: str, old: str, written: str) -> str:
-    """The new name in the old one's form: "Norrtäljes" → "Söderköpings", "Norrtälje kommun" →
-    "Söderköpings kommun", "norrtäljeplanen" → "planen för Söderköping"."""
-    same_name = _fold(written[: len(old)]) == _fold(old)
-    rest = written[len(old) :] if same_name else ""
-    genitive = rest.startswith("s") and not old.endswith("s")
-    tail = rest[1:] if genitive else rest
-    if tail[:1].isalpha():  # a compound: "norrtäljeplanen", "norrköpingsplanen"
-        return f"{tail} för {new}"
-    if tail.strip().lower().startswith(("kommun", "stad")):
-        return _official_stem(new) + tail
-    return (_genitive(new) if genitive else new) + tail
+def _organisation_like(new: str, old: str, written: str) -> str:
+    """The new organisation in the old one's form: "Norrtäljes" → "Söderköpings", "Norrtälje
+    kommun" → "Söderköpings kommun", "norrtäljeplanen" → "planen för Söderköping", "Region
+    Hallands" → "Region Dalarnas", "Norrtälje kommuns" → "Region Dalarnas"."""
+    name = _display(new)
+    if organisation_named(written) is None:  # a compound: "norrtäljeplanen", "norrköpingsplanen"
+        compound_tail = _COMPOUND_TAIL.search(written)
+        return f"{compound_tail.group() if compound_tail else ''} för {name}".strip()
+    genitive = is_genitive(written, old)
+    kommun_tail = _KOMMUN_TAIL.search(written)
+    new_kommun = organisation_named(new)
+    if kommun_tail and new_kommun is not None and new_kommun.municipality:
+        official = municipality_title(new_kommun.municipality)
+        stem = official.removesuffix(" kommun")
+        return (
+            official + ("s" if genitive else "") if stem == official else stem + kommun_tail.group()
+        )
+    return _genitive(name) if genitive else name
 
 
 def _year_like(new: str, old: str, written: str) -> str:
@@ -151,15 +172,18 @@ def _doc_type_like(new: str, old: str, written: str) -> str:
     return new if written.lower() == old else _definite(new)
 
 
-def _compose(
-    topic: str, municipalities: Sequence[str], years: Sequence[int], doc_types: Sequence[str]
-) -> str:
+def _date_like(new: str, old: str, written: str) -> str:
+    return new
+
+
+def _compose(topic: str, filters: _Filters, written_dates: Sequence[str]) -> str:
     """A question from its parts, when the previous one cannot be edited in place."""
     parts = [
         topic,
-        _place_phrase(municipalities) if municipalities else "",
-        _years_phrase([str(year) for year in years]) if years else "",
-        _doc_phrase(doc_types) if doc_types else "",
+        _place_phrase(filters.organisations) if filters.organisations else "",
+        _years_phrase([str(year) for year in filters.years]) if filters.years else "",
+        _doc_phrase(filters.doc_types) if filters.doc_types else "",
+        _dates_phrase(written_dates) if written_dates else "",
     ]
     return " ".join(part for part in parts if part) + "?"
 
@@ -172,28 +196,33 @@ def _ask_with_previous_filters(
 ) -> QuestionIntent:
     """ "vad är budgeten där?" after a question about Norrtälje 2023: the budget in Norrtälje 2023.
 
-    A question naming its own municipality only takes the previous years when it points back in
+    A question naming its own organisation only takes the previous years when it points back in
     time ("det året", "då"): "deras" in it refers to something else.
     """
     points_in_time = bool(_TIME_REFERENCE.search(question) or _TRAILING_THEN.search(question))
-    take_places = not intent.municipalities and bool(previous.municipalities)
+    take_places = not intent.organisations and bool(previous.organisations)
     take_years = (
-        not intent.years and bool(previous.years) and (not intent.municipalities or points_in_time)
+        not intent.years and bool(previous.years) and (not intent.organisations or points_in_time)
     )
     if not (take_places or take_years):
         return intent
-    municipalities = previous.municipalities if take_places else intent.municipalities
-    years = previous.years if take_years else intent.years
-    doc_types = intent.doc_types or (previous.doc_types if take_places else [])
-    text = _fill_references(
-        question, municipalities if take_places else [], years if take_years else []
+    filters = _Filters(
+        previous.organisations if take_places else intent.organisations,
+        previous.years if take_years else intent.years,
+        intent.doc_types or (previous.doc_types if take_places else []),
+        intent.dates,
     )
-    return _with_filters(analyse(text), municipalities, years, doc_types)
+    text = _fill_references(
+        question,
+        filters.organisations if take_places else [],
+        filters.years if take_years else [],
+    )
+    return _with_filters(analyse(text), filters)
 
 
 def _fill_references(question: str, places: Sequence[str], years: Sequence[int]) -> str:
-    """The question with "där", "deras", "det året" replaced by what they refer to; what had no
-    word to replace is added at the end."""
+    """The question with "där", "deras", "det året" replaced by what they refer to (`places` are
+    organisations' official names); what had no word to replace is added at the end."""
     text = _LEADING_AND.sub("", question)
     text = _TRAILING_THEN.sub("", text)
     year_words = [str(year) for year in years]
@@ -212,32 +241,46 @@ def _fill_references(question: str, places: Sequence[str], years: Sequence[int])
 
 
 def _place_reference(match: re.Match[str], places: Sequence[str]) -> str:
+    names = [_display(place) for place in places]
     if match.group("where"):
         preposition = "i" if match.group("where").lower() == "där" else "till"
-        return f"{preposition} {_join(list(places))}"
+        return f"{preposition} {_join(names)}"
     if match.group("whose"):
-        return _join([_genitive(place) for place in places])
-    return _join(list(places))
+        return _join([_genitive(name) for name in names])
+    return _join(names)
 
 
 # --- small helpers -------------------------------------------------------------------------------
 
 
-def _with_filters(
-    intent: QuestionIntent,
-    municipalities: Sequence[str],
-    years: Sequence[int],
-    doc_types: Sequence[str],
-) -> QuestionIntent:
+@dataclass(frozen=True)
+class _Filters:
+    """The filters a conversation settled on: official organisation names, plan years, document
+    types and meeting dates."""
+
+    organisations: list[str]
+    years: list[int]
+    doc_types: list[str]
+    dates: list[DateMention]
+
+
+def _with_filters(intent: QuestionIntent, filters: _Filters) -> QuestionIntent:
     """The rewritten question's intent with the filters the conversation settled on."""
+    many = len(filters.organisations) > 1 or len(filters.years) > 1
     return intent.model_copy(
         update={
-            "municipalities": list(municipalities),
-            "years": list(years),
-            "doc_types": list(doc_types),
-            "compare": intent.compare or len(municipalities) > 1 or len(years) > 1,
+            "organisations": list(filters.organisations),
+            "years": list(filters.years),
+            "doc_types": list(filters.doc_types),
+            "dates": list(filters.dates),
+            "compare": intent.compare or many,
         }
     )
+
+
+def _written_dates(intent: QuestionIntent) -> list[str]:
+    """The meeting dates as the question writes them: "decembermötet", "9 december 2025"."""
+    return [intent.text[m.start : m.end] for m in date_mentions(intent.text)]
 
 
 def _before_end_punctuation(text: str, addition: str) -> str:
@@ -247,7 +290,7 @@ def _before_end_punctuation(text: str, addition: str) -> str:
 
 
 def _place_phrase(places: Sequence[str]) -> str:
-    return "i " + _join(list(places))
+    return "i " + _join([_display(place) for place in places])
 
 
 def _years_phrase(years: Sequence[str]) -> str:
@@ -258,23 +301,32 @@ def _doc_phrase(doc_types: Sequence[str]) -> str:
     return "i " + _join([_definite(doc_type) for doc_type in doc_types])
 
 
+def _dates_phrase(written: Sequence[str]) -> str:
+    """ "den 9 december 2025", "i december 2025", "på decembermötet"."""
+    first = written[0]
+    if first[:1].isdigit():
+        preposition = "den"
+    elif " " in first and not first.lower().startswith(("sammanträde", "möte")):
+        preposition = "i"
+    else:
+        preposition = "på"
+    return f"{preposition} {_join(list(written))}"
+
+
+def _display(organisation: str) -> str:
+    """How a question names an organisation: a kommun by its short name ("Söderköping"), a region
+    by its own ("Region Dalarna")."""
+    found = organisation_named(organisation)
+    return found.municipality if found and found.municipality else organisation
+
+
 def _join(words: list[str]) -> str:
     """ "A", "A och B", "A, B och C"."""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
 
 
-def _fold(text: str) -> str:
-    """Lower case without å/ä/ö, to see "norrtalje" as "Norrtälje"."""
-    return text.lower().translate(_TO_UNACCENTED)
-
-
 def _genitive(name: str) -> str:
     return name if name.endswith(("s", "x", "z")) else name + "s"
-
-
-def _official_stem(name: str) -> str:
-    """The name before "kommun": "Norrtälje kommun", "Norrköpings kommun", "Umeå kommun"."""
-    return name if name[-1].lower() in _VOWELS else _genitive(name)
 
 
 def _definite(doc_type: str) -> str:

@@ -15,7 +15,7 @@ from assistant.answer import Citation
 from assistant.answerer import Draft
 from assistant.evidence import ScoredUnit
 from ingest.document import LIST_MARKER
-from ingest.municipalities import municipality_title
+from ingest.organisations import municipality_title
 from prompts import templates
 from settings import AnswerSettings
 
@@ -74,10 +74,12 @@ class ExtractiveAnswerer:
 
     def _lead(self, unit: ScoredUnit) -> str:
         chunk = unit.chunk
-        if chunk.municipality:
-            return self._templates["lead"].format(
-                title=chunk.title, municipality_title=municipality_title(chunk.municipality)
-            )
+        # Chunks indexed before organisations were read have only the municipality.
+        owner = chunk.organisation or (
+            municipality_title(chunk.municipality) if chunk.municipality else None
+        )
+        if owner:
+            return self._templates["lead"].format(title=chunk.title, municipality_title=owner)
         return self._templates["lead_without_municipality"].format(title=chunk.title)
 
 

@@ -1,29 +1,32 @@
 """What a question asks for, read without a model: filters, comparison, law, topic, language.
 
-`analyse` turns a user's question into a `QuestionIntent`: the municipalities and plan years it
-names (the retrieval filters), the document types it asks for, whether it compares or asks which
-law something rests on, the topic left when the filter words are gone (what each side of a
-comparison searches for), and whether it is Swedish and meaningful at all. Everything is regular
-expressions and word lists, well under a millisecond per question.
+`analyse` turns a user's question into a `QuestionIntent`: the organisations (kommuner and
+regioner), plan years and meeting dates it names (the retrieval filters), the document types it
+asks for, whether it compares or asks which law something rests on, the topic left when the filter
+words are gone (what each side of a comparison searches for), and whether it is Swedish and
+meaningful at all. Everything is regular expressions and word lists, well under a millisecond per
+question.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from ingest.dates import ISO_DATE, MONTH, MONTH_NAMES, YEAR, month_number
 
 # The document type names must be exactly those the catalog stores, so they come from the code
 # that assigns them rather than a copy.
 from ingest.metadata import DOC_TYPE_PATTERNS
-from ingest.municipalities import (
-    AMBIGUOUS_MUNICIPALITIES,
-    MUNICIPALITIES,
-    canonical_municipality,
-    iter_municipality_mentions,
+from ingest.organisations import (
+    Organisation,
+    iter_organisation_mentions,
+    organisation_named,
 )
 
 _T = TypeVar("_T")
@@ -32,23 +35,50 @@ FIRST_PLAN_YEAR = 1990
 LAST_PLAN_YEAR = 2099
 
 
+class DateMention(BaseModel):
+    """A meeting date a question names, as far as it names it: "december 2025" (no day),
+    "junisammanträdet" (no year), "2025-12-09"."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int | None
+    month: int
+    day: int | None
+
+
 class QuestionIntent(BaseModel):
     """What a question asks for.
 
     `text` is the question as asked, or as rewritten from a follow-up ("och i Söderköping?").
+    `organisations` are official names in order of mention ("Norrköpings kommun", "Region
+    Värmland"); `years` the years written as such, also in a date ("december 2017"; not in
+    "2025-12-09", a date only); `dates` the meeting dates.
     """
 
     model_config = ConfigDict(frozen=True)
 
     text: str
-    municipalities: list[str]
+    organisations: list[str]
     years: list[int]
+    dates: list[DateMention]
     doc_types: list[str]
     compare: bool
     law: bool
     topic: str
     swedish: bool
     meaningful: bool
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def municipalities(self) -> list[str]:
+        """The kommuner among the organisations, by short name ("Norrköping")."""
+        found = (organisation_named(name) for name in self.organisations)
+        return [org.municipality for org in found if org is not None and org.municipality]
+
+    @property
+    def filter_organisation(self) -> str | None:
+        """The organisation to filter on: set only when exactly one is named."""
+        return self.organisations[0] if len(self.organisations) == 1 else None
 
     @property
     def filter_municipality(self) -> str | None:
@@ -61,7 +91,7 @@ class QuestionIntent(BaseModel):
         return self.years[0] if len(self.years) == 1 else None
 
 
-MentionKind = Literal["municipality", "year", "doc_type", "comparison"]
+MentionKind = Literal["organisation", "year", "date", "doc_type", "comparison"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,99 +99,138 @@ class Mention:
     """A filter or comparison word in a question: what it means and where it is written."""
 
     kind: MentionKind
-    value: str | int
+    value: str | int | DateMention
     start: int
     end: int
 
 
 def analyse(question: str) -> QuestionIntent:
     """Read filters, comparison, law, topic and language out of a question."""
-    municipalities = municipality_mentions(question)
+    organisations = organisation_mentions(question)
+    dates = date_mentions(question)
     years = year_mentions(question)
     doc_types = doc_type_mentions(question)
     comparison_words = comparison_mentions(question)
-    municipality_names = _unique(str(m.value) for m in municipalities)
-    plan_years = _unique(int(m.value) for m in years)
+    organisation_names = _unique(str(m.value) for m in organisations)
+    plan_years = _unique(m.value for m in years if isinstance(m.value, int))
     words = _words(question)
-    named_things = bool(municipalities or years or doc_types)
+    filters = [*organisations, *years, *dates, *doc_types]
     return QuestionIntent(
         text=question,
-        municipalities=municipality_names,
+        organisations=organisation_names,
         years=plan_years,
+        dates=_unique(m.value for m in dates if isinstance(m.value, DateMention)),
         doc_types=_unique(str(m.value) for m in doc_types),
         compare=(
-            len(municipality_names) >= 2
+            len(organisation_names) >= 2
             or len(plan_years) >= 2
             or bool(comparison_words)
             or _CHANGE_SINCE.search(question) is not None
         ),
         law=asks_for_law(question),
-        topic=strip_filters(question, [*municipalities, *years, *doc_types, *comparison_words]),
+        topic=strip_filters(question, [*filters, *comparison_words]),
         swedish=is_swedish(words),
-        meaningful=named_things or is_meaningful(words),
+        meaningful=bool(filters) or is_meaningful(words),
     )
 
 
-# --- municipalities ------------------------------------------------------------------------------
+# --- organisations -------------------------------------------------------------------------------
 
-#: Compounds of a name and a plan word ("norrtäljeplanen", "Norrköpingsbudgeten"), which the
-#: whole-word matcher of ingest does not see.
+#: Compounds of a kommun's name and a plan word ("norrtäljeplanen", "Norrköpingsbudgeten"), which
+#: the whole-word matcher of ingest does not see.
 _COMPOUND_HEAD = re.compile(r"(?:plan|budget|kommun)(?:en|ens|er|erna|ernas|s)?$", re.IGNORECASE)
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
-def municipality_mentions(text: str) -> list[Mention]:
-    """Every municipality named, in order: "i Norrköping", "Norrtäljes", "lunds kommun",
-    "norrtäljeplanen". The span covers the genitive and a following "kommun"/"stad"."""
+def organisation_mentions(text: str) -> list[Mention]:
+    """Every kommun and region named, in order, by official name: "i Norrköping", "Norrtäljes",
+    "lunds kommun", "norrkoping", "Region Värmlands", "norrtäljeplanen". The span covers the
+    genitive and a following "kommun"/"stad"."""
     found = [
-        Mention("municipality", mention.name, mention.start, mention.end)
-        for mention in iter_municipality_mentions(text)
+        Mention("organisation", mention.organisation.name, mention.start, mention.end)
+        for mention in iter_organisation_mentions(text)
     ]
-    found.extend(_compound_municipality_mentions(text))
-    found.extend(_unaccented_municipality_mentions(text))
+    found.extend(_compound_mentions(text))
     return sorted(found, key=lambda mention: mention.start)
 
 
-def _compound_municipality_mentions(text: str) -> Iterable[Mention]:
+def _compound_mentions(text: str) -> Iterable[Mention]:
     for token in _WORD_TOKEN.finditer(text):
         head = _COMPOUND_HEAD.search(token.group())
         if head is None or head.start() == 0:
             continue
-        prefix = token.group()[: head.start()].rstrip("-")
-        name = canonical_municipality(prefix) or canonical_municipality(prefix.removesuffix("s"))
-        if name:
-            yield Mention("municipality", name, token.start(), token.end())
+        kommun = _compound_kommun(token.group()[: head.start()].rstrip("-"))
+        if kommun:
+            yield Mention("organisation", kommun.name, token.start(), token.end())
 
 
-_TO_UNACCENTED = str.maketrans("åäöÅÄÖ", "aaoAAO")
-#: Folded names that are ordinary words ("ange" is Ånge, "mala" Malå) or another name (Håbo).
-_UNSAFE_UNACCENTED = frozenset({"ange", "mala", "habo"})
-_KOMMUN_AFTER = re.compile(r"\s+(?:kommuns?|stads?)\b", re.IGNORECASE)
+def _compound_kommun(prefix: str) -> Organisation | None:
+    """The kommun a compound begins with: "norrtälje", "norrköpings" (of "norrköpingsplanen")."""
+    found = organisation_named(prefix)
+    return found if found is not None and found.municipality else None
 
 
-def _unaccented_names() -> dict[str, str]:
-    """Names as typed on a keyboard without å/ä/ö: "norrkoping" → Norrköping."""
-    names = {}
-    for name in MUNICIPALITIES:
-        folded = name.lower().translate(_TO_UNACCENTED)
-        unsafe = name in AMBIGUOUS_MUNICIPALITIES or folded in _UNSAFE_UNACCENTED
-        if folded != name.lower() and not unsafe:
-            names[folded] = name
-    return names
+# --- meeting dates -------------------------------------------------------------------------------
+
+#: Month names written out in full: an abbreviation alone ("jul", "dec") is too often a word.
+_FULL_MONTH = "(?:" + "|".join(MONTH_NAMES) + ")"
+_MEETING = r"(?:sammanträde|möte|nämndmöte)(?:t|ts|n|na)?"
+#: "2025-12-09", "[den] 9 december [2025]", "december 2025", "junisammanträdet",
+#: "decembermötet", "sammanträdet i juni", "mötet den 9 december".
+_DATE_MENTION = re.compile(
+    rf"(?<![\w-])(?:{_MEETING}\s+(?:i|den|på|från)\s+)?(?:"
+    rf"{ISO_DATE}"
+    rf"|(?:den\s+)?(?P<day>[0-3]?\d)(?::[ae])?\s+(?P<day_month>{MONTH})(?:\s+(?P<day_year>{YEAR}))?"
+    rf"|(?P<month>{_FULL_MONTH})\s+(?P<month_year>{YEAR})"
+    rf"|(?P<meeting_month>{_FULL_MONTH})s?{_MEETING}"
+    rf"|(?<=\s)(?P<after_meeting>{_FULL_MONTH})(?:\s+(?P<after_year>{YEAR}))?"
+    r")(?![\w-])",
+    re.IGNORECASE,
+)
 
 
-_UNACCENTED_NAMES = _unaccented_names()
+#: A date that bounds a period ("gäller från 1 januari 2025") rather than naming a meeting
+#: ("protokollet från december 2025").
+_PERIOD_BOUND = re.compile(
+    r"(?:(?:gäller|gällde|gälla|giltig\w*)\s+från|från\s+och\s+med|fr\.?\s?o\.?\s?m\.?"
+    r"|till\s+och\s+med|t\.?\s?o\.?\s?m\.?|senast|före|efter|innan|sedan)\s+(?:den\s+)?$",
+    re.IGNORECASE,
+)
 
 
-def _unaccented_municipality_mentions(text: str) -> Iterable[Mention]:
-    for token in _WORD_TOKEN.finditer(text):
-        written = token.group().lower()
-        name = _UNACCENTED_NAMES.get(written) or _UNACCENTED_NAMES.get(written.removesuffix("s"))
-        if name:
-            kommun = _KOMMUN_AFTER.match(text, token.end())
-            yield Mention(
-                "municipality", name, token.start(), kommun.end() if kommun else token.end()
-            )
+def date_mentions(text: str) -> list[Mention]:
+    """The meeting dates a text names; a month alone only with a meeting word ("sammanträdet i
+    juni", "junisammanträdet"), since "i juni" alone may be the topic; not a date that bounds a
+    period ("från 1 januari 2025")."""
+    found = []
+    for match in _DATE_MENTION.finditer(text):
+        after_meeting = match.group("after_meeting")
+        if after_meeting and not re.match(_MEETING, match.group(), re.IGNORECASE):
+            continue
+        if _PERIOD_BOUND.search(text, max(0, match.start() - 20), match.start()):
+            continue
+        date = _date_mention(match)
+        if date is not None:
+            found.append(Mention("date", date, match.start(), match.end()))
+    return found
+
+
+def _date_mention(match: re.Match[str]) -> DateMention | None:
+    """What a date mention names; None for an impossible date ("30 februari")."""
+    groups = match.groupdict()
+    year_text = groups["iso_year"] or groups["day_year"] or groups["month_year"]
+    year_text = year_text or groups["after_year"]
+    month_text = groups["iso_month"] or groups["day_month"] or groups["month"]
+    month_text = month_text or groups["meeting_month"] or groups["after_meeting"]
+    day_text = groups["iso_day"] or groups["day"]
+    year = int(year_text) if year_text else None
+    month = int(month_text) if month_text.isdigit() else month_number(month_text)
+    day = int(day_text) if day_text else None
+    try:
+        datetime.date(year or 2000, month, day or 1)  # 2000 is a leap year: "29 februari"
+    except ValueError:
+        return None
+    return DateMention(year=year, month=month, day=day)
 
 
 # --- years ---------------------------------------------------------------------------------------
@@ -317,7 +386,7 @@ def _is_law_noun(word: str) -> bool:
 #: Words that only led to a removed filter: "i Norrköping", "för 2017", "både i Norrtälje".
 _LEADING_WORDS = frozenset(
     "i för for från fran hos inom enligt under inför infor till mellan sedan år åren in på pa av "
-    "både båda inne "
+    "vid både båda inne "
     "kommunerna".split()
 )
 #: Words that only joined two removed filters: "Norrköping och Norrtälje", "2017 – 2024".
@@ -349,22 +418,30 @@ def strip_filters(question: str, mentions: Iterable[Mention]) -> str:
 def _owner_tokens(
     question: str, tokens: list[re.Match[str]], mentions: list[Mention], filters: list[bool]
 ) -> set[int]:
-    """Tokens ending a genitive municipality that owns the next, kept word: in "i Norrtäljes
-    budget" the "i" belongs to "budget" and stays."""
+    """First tokens of a genitive organisation that owns the next, kept word: in "i Region
+    Hallands budget" the "i" belongs to "budget" and stays."""
+    first_token = {token.start(): index for index, token in enumerate(tokens)}
+    after_token = {token.end(): index + 1 for index, token in enumerate(tokens[:-1])}
     owners = set()
-    genitive_ends = {
-        m.end
-        for m in mentions
-        if m.kind == "municipality"
-        and question[m.end - 1] == "s"
-        and not str(m.value).endswith("s")
-    }
-    for index, token in enumerate(tokens[:-1]):
-        next_word = tokens[index + 1].group().lower()
-        owns_next = next_word.isalpha() and next_word not in _PLAN_WORDS and not filters[index + 1]
-        if token.end() in genitive_ends and owns_next:
-            owners.add(index)
+    for m in mentions:
+        if m.kind != "organisation" or not is_genitive(question[m.start : m.end], str(m.value)):
+            continue
+        following = after_token.get(m.end)
+        if following is None or m.start not in first_token:
+            continue
+        next_word = tokens[following].group().lower()
+        if next_word.isalpha() and next_word not in _PLAN_WORDS and not filters[following]:
+            owners.add(first_token[m.start])
     return owners
+
+
+def is_genitive(written: str, organisation: str) -> bool:
+    """Whether an organisation is written in the genitive: "Norrtäljes", "Region Hallands",
+    "Lunds kommuns" (not "Borås", whose s is its own)."""
+    if not written.endswith("s"):
+        return False
+    found = organisation_named(written[:-1])
+    return found is not None and found.name == organisation
 
 
 def _remove_plan_words(words: list[str], removed: list[bool]) -> None:
