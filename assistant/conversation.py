@@ -125,7 +125,7 @@ def _replace_filters(text: str, follow_up: QuestionIntent) -> str | None:
     names several of a kind (a comparison), which new values cannot replace one for one."""
     kinds: list[_FilterKind] = [
         (follow_up.organisations, organisation_mentions, _organisation_like, _place_phrase),
-        ([str(year) for year in follow_up.years], year_mentions, _year_like, _years_phrase),
+        (_own_years(follow_up), year_mentions, _year_like, _years_phrase),
         (follow_up.doc_types, doc_type_mentions, _doc_type_like, _doc_phrase),
         (_written_dates(follow_up), date_mentions, _date_like, _dates_phrase),
     ]
@@ -278,6 +278,17 @@ def _with_filters(intent: QuestionIntent, filters: _Filters) -> QuestionIntent:
     )
 
 
+def _own_years(intent: QuestionIntent) -> list[str]:
+    """The years a question names outside its dates ("2024", not the year of "december 2025",
+    which goes with its date)."""
+    dates = date_mentions(intent.text)
+    return [
+        str(year.value)
+        for year in year_mentions(intent.text)
+        if not any(date.start <= year.start < date.end for date in dates)
+    ]
+
+
 def _written_dates(intent: QuestionIntent) -> list[str]:
     """The meeting dates as the question writes them: "decembermötet", "9 december 2025"."""
     return [intent.text[m.start : m.end] for m in date_mentions(intent.text)]
@@ -315,9 +326,11 @@ def _dates_phrase(written: Sequence[str]) -> str:
 
 def _display(organisation: str) -> str:
     """How a question names an organisation: a kommun by its short name ("Söderköping"), a region
-    by its own ("Region Dalarna")."""
+    (Gotland too) by its own ("Region Dalarna")."""
     found = organisation_named(organisation)
-    return found.municipality if found and found.municipality else organisation
+    return (
+        found.municipality if found and found.municipality and not found.regional else organisation
+    )
 
 
 def _join(words: list[str]) -> str:

@@ -181,3 +181,51 @@ def test_reference_to_a_comparison_keeps_comparing() -> None:
 def test_relative_där_is_not_a_reference() -> None:
     question = "Vilka insatser finns där barn far illa?"
     assert follow(GUARANTEES, question) == analyse(question)
+
+
+# --- regions and meeting dates -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "text", "organisations"),
+    [
+        ("Vad gör Norrköping för hemlösa?", "och i Region Dalarna?",
+         "Vad gör Region Dalarna för hemlösa?", ["Region Dalarna"]),
+        ("Vad gör Region Halland för hemlösa?", "och i Lomma?",
+         "Vad gör Lomma för hemlösa?", ["Lomma kommun"]),
+        ("Vad står i Region Hallands budget om vårdköer?", "och Region Dalarna?",
+         "Vad står i Region Dalarnas budget om vårdköer?", ["Region Dalarna"]),
+        ("Vad kostar skyddat boende i Norrtälje kommun?", "och i Region Stockholm?",
+         "Vad kostar skyddat boende i Region Stockholm?", ["Region Stockholm"]),
+        ("Vad kostar skyddat boende i Region Stockholm?", "och i Falun?",
+         "Vad kostar skyddat boende i Falun?", ["Falu kommun"]),
+        ("vilken lag gäller för nikotinpåsar enligt norrtäljeplanen?", "och Region Gotland?",
+         "vilken lag gäller för nikotinpåsar enligt planen för Region Gotland?",
+         ["Region Gotland"]),
+        ("Vad gör Region Dalarna för vårdköerna?", "vad är budgeten där?",
+         "vad är budgeten i Region Dalarna?", ["Region Dalarna"]),
+        ("Vad gör Region Dalarna för vårdköerna?", "vilka är deras mål?",
+         "vilka är Region Dalarnas mål?", ["Region Dalarna"]),
+    ],
+)  # fmt: skip
+def test_follow_ups_between_kommuner_and_regions(
+    previous: str, question: str, text: str, organisations: list[str]
+) -> None:
+    intent = follow(previous, question)
+    assert (intent.text, intent.organisations) == (text, organisations)
+    assert not intent.compare
+
+
+def test_a_new_meeting_replaces_the_previous_one() -> None:
+    intent = follow(
+        "Vad beslutade socialnämnden i Lomma på junisammanträdet?", "och decembermötet?"
+    )
+    assert intent.text == "Vad beslutade socialnämnden i Lomma på decembermötet?"
+    assert intent.organisations == ["Lomma kommun"]
+    assert [(date.year, date.month, date.day) for date in intent.dates] == [(None, 12, None)]
+
+
+def test_a_meeting_date_is_added_once_with_its_year() -> None:
+    intent = follow("Vad beslutade socialnämnden i Lomma?", "och i december 2025?")
+    assert intent.text == "Vad beslutade socialnämnden i Lomma i december 2025?"
+    assert (intent.years, [date.month for date in intent.dates]) == ([2025], [12])

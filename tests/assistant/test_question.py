@@ -111,6 +111,58 @@ def test_filter_municipality_only_when_exactly_one() -> None:
     assert analyse("Vad är visionen?").filter_municipality is None
 
 
+# --- organisations: kommuner and regioner --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "organisations", "municipalities"),
+    [
+        ("Vad är Norrtäljes vision?", ["Norrtälje kommun"], ["Norrtälje"]),
+        ("Vad säger Region Värmlands budget om vårdköer?", ["Region Värmland"], []),
+        ("vad säger region varmland om kollektivtrafik", ["Region Värmland"], []),
+        ("Hur många sjukhus har Västra Götalandsregionen?", ["Västra Götalandsregionen"], []),
+        ("Vad gör Region Jönköpings län för äldre?", ["Region Jönköpings län"], []),
+        ("Vad planerade Stockholms läns landsting?", ["Region Stockholm"], []),
+        ("Hur ser det ut i Uppsala?", ["Uppsala kommun"], ["Uppsala"]),
+        ("Hur ser det ut i Region Uppsala?", ["Region Uppsala"], []),
+        ("Vad gör Region Gotland för äldre?", ["Region Gotland"], ["Gotland"]),
+        ("Vad gör Falu kommun?", ["Falu kommun"], ["Falun"]),
+        ("Jämför Lomma och Region Värmland", ["Lomma kommun", "Region Värmland"], ["Lomma"]),
+    ],
+)
+def test_organisations_by_official_name_in_order(
+    question: str, organisations: list[str], municipalities: list[str]
+) -> None:
+    intent = analyse(question)
+    assert (intent.organisations, intent.municipalities) == (organisations, municipalities)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Jämför Lomma och Region Värmland när det gäller äldreomsorg",
+        "Hur arbetar Region Halland respektive Region Dalarna med vårdköer?",
+        "Vad gör Norrköping och Region Östergötland för barn?",
+    ],
+)
+def test_two_organisations_are_compared(question: str) -> None:
+    intent = analyse(question)
+    assert intent.compare
+    assert len(intent.organisations) == 2
+    assert intent.filter_organisation is None
+    assert "Region" not in intent.topic
+
+
+def test_filter_organisation_only_when_exactly_one() -> None:
+    assert analyse("Vad säger Region Hallands budget?").filter_organisation == "Region Halland"
+    assert analyse("Vad säger Region Hallands budget?").filter_municipality is None
+    assert analyse("Vad är visionen?").filter_organisation is None
+
+
+def test_a_genitive_region_keeps_the_word_it_owns() -> None:
+    assert analyse("Vad står i Region Hallands budget 2026?").topic == "Vad står i budget"
+
+
 # --- years ---------------------------------------------------------------------------------------
 
 
@@ -137,6 +189,54 @@ def test_years(question: str, expected: list[int]) -> None:
     assert analyse(question).years == expected
 
 
+# --- meeting dates -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "date", "topic"),
+    [
+        ("Vad beslutade socialnämnden i december 2025?", (2025, 12, None),
+         "Vad beslutade socialnämnden"),
+        ("Vad beslutades den 9 december 2025?", (2025, 12, 9), "Vad beslutades"),
+        ("Vad hände 2025-12-09?", (2025, 12, 9), "Vad hände"),
+        ("Vad beslutades på junisammanträdet?", (None, 6, None), "Vad beslutades"),
+        ("Vad sa nämnden på sammanträdet i juni?", (None, 6, None), "Vad sa nämnden"),
+        ("Vad tog decembermötet upp om hemtjänst?", (None, 12, None), "Vad tog upp om hemtjänst"),
+        ("Vad sa man vid sammanträdet den 9 december?", (None, 12, 9), "Vad sa man"),
+        ("Vad står i protokollet från december 2025?", (2025, 12, None), "Vad står"),
+    ],
+)  # fmt: skip
+def test_meeting_dates(question: str, date: tuple[int | None, int, int | None], topic: str) -> None:
+    intent = analyse(question)
+    assert [(d.year, d.month, d.day) for d in intent.dates] == [date]
+    assert intent.topic == topic
+    assert intent.meaningful and not intent.compare
+
+
+def test_an_iso_date_is_a_date_and_no_plan_year() -> None:
+    intent = analyse("Vad beslutade socialnämnden 2025-12-09?")
+    assert intent.years == []
+    assert [(d.year, d.month, d.day) for d in intent.dates] == [(2025, 12, 9)]
+
+
+def test_a_written_dates_year_is_also_the_year_filter() -> None:
+    assert analyse("Vilka ärenden tog socialnämnden upp i december 2017?").years == [2017]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Vad händer i juni?",  # a month alone may be the topic
+        "Vilka avgifter gäller från 1 januari 2025?",  # a period's bound, not a meeting
+        "Vad gäller till och med 31 december 2025?",
+        "Vad beslutades den 30 februari?",  # no such day
+        "Hur mycket kostar mars-satsningen?",
+    ],
+)
+def test_no_meeting_date(question: str) -> None:
+    assert analyse(question).dates == []
+
+
 def test_filter_year_only_when_exactly_one() -> None:
     assert analyse("Vad är budgeten 2023?").filter_year == 2023
     assert analyse("Vad är budgeten 2023 och 2024?").filter_year is None
@@ -156,6 +256,13 @@ def test_filter_year_only_when_exactly_one() -> None:
         ("Vad står det i Mål och budget 2024?", ["mål och budget"]),
         ("Vad är budgeten för 2024?", []),  # the budget is a topic, not a kind of document
         ("När får politikerna se förvaltningens verksamhetsplaner?", []),  # other documents
+        ("Vad står i protokollet om hemtjänst?", ["protokoll"]),
+        ("Vad står i sammanträdesprotokollet?", ["protokoll"]),
+        ("Finns det ett protokollsutdrag om avgifter?", ["protokollsutdrag"]),
+        ("Vad säger riktlinjerna om anhörigstöd?", ["riktlinje"]),
+        ("Vad säger riktlinjen om avgifter?", ["riktlinje"]),
+        ("Vilka mål har regionplanen?", ["regionplan"]),
+        ("Vad står i årsplanen?", ["årsplan"]),
     ],
 )
 def test_doc_types(question: str, expected: list[str]) -> None:
