@@ -2,8 +2,8 @@
 
 Without `--set`, every registered set (`eval.registry`) is run over its own corpus, each in an
 index of its own under `<data_dir>/eval-indexes/<set>`, and the report shows the sets side by side:
-the fit set (in sample) beside the held-out set (out of sample). With `--set FILE`, that one set is
-asked of the configured index, as before.
+the fit set (in sample) beside the held-out set (out of sample). `--set` names one of them (by name
+or file), or any other set file, which is then asked of the configured index.
 
 `eval/baselines/<set>.json` holds the overall mean of every metric from a deliberate run
 (`--write-baseline`). `check_against_baseline` is the regression gate: a metric fails when it is
@@ -31,9 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--set",
         type=Path,
         default=None,
-        metavar="FILE",
-        help="En utvärderingsmängd (JSONL) mot det inställda indexet; standard: alla registrerade "
-        "mängder, var och en mot ett eget index av sin korpus.",
+        metavar="SET",
+        help="En utvärderingsmängd: en registrerad (namn eller fil; mot ett eget index av sin "
+        "korpus) eller en annan JSONL-fil (mot det inställda indexet); standard: alla "
+        "registrerade.",
     )
     parser.add_argument(
         "--report",
@@ -65,15 +66,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     report_dir = args.report or settings.data_dir / "eval-report"
     progress = not args.no_progress
-    if args.set is not None:
-        registered = set_named(args.set)
-        baseline = args.baseline or (registered.baseline if registered else None)
+    registered = set_named(args.set) if args.set is not None else None
+    if args.set is not None and registered is None:
         result = run_eval(args.set, settings, progress=progress)
-        runs = [(registered.name if registered else args.set.stem, result, baseline)]
+        runs = [(args.set.stem, result, args.baseline)]
     else:
+        chosen = [registered] if registered else _available_sets()
         runs = [
-            (eval_set.name, run_set(eval_set, settings, progress), eval_set.baseline)
-            for eval_set in _available_sets()
+            (s.name, run_set(s, settings, progress), args.baseline or s.baseline) for s in chosen
         ]
 
     from eval.report import write_reports  # matplotlib is only needed once there is a result
