@@ -4,8 +4,8 @@ Used at ingest (which organisation a document is by) and at query time (an organ
 out of a question), so matching is one precompiled regex plus a cheap check per hit. Every written
 form is in it: "Norrköping", "Norrköpings kommun", "Göteborgs Stad", "Region Värmlands",
 "Västra Götalandsregionens", "Region Jönköpings läns", a former name ("Värmlands läns landsting",
-"Landstinget Dalarna"), a county ("Örebro län", which stands for its region) and, for keyboards
-without å/ä/ö, the same forms unaccented ("norrkoping", "region varmland").
+"Landstinget Dalarna"), a county or a land ("Örebro län", "Halland", which stand for their region)
+and, for keyboards without å/ä/ö, the same forms unaccented ("norrkoping", "region varmland").
 
 Gotland is a kommun with a region's tasks: one organisation, "Region Gotland", of kind "kommun"
 (its municipality is "Gotland", so kommun filters and lists keep it) that is also one of the 21
@@ -151,6 +151,27 @@ _REGIONS_BY_COUNTY: dict[str, tuple[str, ...]] = {
     "Norrbottens län": ("Region Norrbotten",),
 }
 
+#: The land a region covers, as people name it ("vården i Halland", "Dalarnas budget"): a bare
+#: name like a kommun's, not the organisation named as itself. Where the land's name is a kommun's
+#: ("Uppsala", "Örebro") the kommun wins, and Gotland is Region Gotland's own name.
+_LANDS_BY_COUNTY: dict[str, tuple[str, ...]] = {
+    "Södermanlands län": ("Sörmland", "Södermanland"),
+    "Östergötlands län": ("Östergötland",),
+    "Kronobergs län": ("Kronoberg",),
+    "Blekinge län": ("Blekinge",),
+    "Skåne län": ("Skåne",),
+    "Hallands län": ("Halland",),
+    "Västra Götalands län": ("Västra Götaland",),
+    "Värmlands län": ("Värmland",),
+    "Västmanlands län": ("Västmanland",),
+    "Dalarnas län": ("Dalarna",),
+    "Gävleborgs län": ("Gävleborg",),
+    "Västernorrlands län": ("Västernorrland",),
+    "Jämtlands län": ("Jämtland", "Jämtland Härjedalen"),
+    "Västerbottens län": ("Västerbotten",),
+    "Norrbottens län": ("Norrbotten",),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Organisation:
@@ -225,14 +246,15 @@ def _written_forms() -> dict[str, _Form]:
     forms["falu"] = _Form(_KOMMUN_BY_NAME["Falun"], explicit=True, needs_kommun=True)
     forms["region gotland"] = _Form(_KOMMUN_BY_NAME["Gotland"], explicit=True)
     for region in REGIONS:
-        county = region.county.lower()  # "värmlands län"
-        forms[county] = _Form(region, explicit=False)  # the county, not the organisation
+        county = region.county  # "Värmlands län"
+        for land in (county, *_LANDS_BY_COUNTY.get(region.county, ())):
+            forms[land.lower()] = _Form(region, explicit=False)  # the land, not the organisation
         if region.kind == "region":  # Gotland never had a landsting
             for name in _REGIONS_BY_COUNTY[region.county]:
                 forms[name.lower()] = _Form(region, explicit=True)
             # "Värmlands läns landsting", "Landstinget i Värmlands län"
-            forms[f"{county}s landsting"] = _Form(region, explicit=True)
-            forms[f"landstinget i {county}"] = _Form(region, explicit=True)
+            forms[f"{county.lower()}s landsting"] = _Form(region, explicit=True)
+            forms[f"landstinget i {county.lower()}"] = _Form(region, explicit=True)
     return forms | _unaccented(forms)
 
 

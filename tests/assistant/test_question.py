@@ -143,6 +143,7 @@ def test_organisations_by_official_name_in_order(
         "Jämför Lomma och Region Värmland när det gäller äldreomsorg",
         "Hur arbetar Region Halland respektive Region Dalarna med vårdköer?",
         "Vad gör Norrköping och Region Östergötland för barn?",
+        "Hur mycket investerar Dalarna och Örebro län 2026?",  # lands stand for their regions
     ],
 )
 def test_two_organisations_are_compared(question: str) -> None:

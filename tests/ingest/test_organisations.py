@@ -168,6 +168,27 @@ def test_regions_and_kommuner_side_by_side(text: str, expected: list[str]) -> No
     assert names(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vad kostar akuten i Halland?", ["Region Halland"]),
+        ("Dalarnas budgeterade resultat", ["Region Dalarna"]),
+        ("Hur investerar Dalarna och Örebro län?", ["Region Dalarna", "Region Örebro län"]),
+        (
+            "Jämtland Härjedalen och Härjedalen",
+            ["Region Jämtland Härjedalen", "Härjedalens kommun"],
+        ),
+        ("Hallandstrafiken och Dalastrategin", []),  # compounds are not mentions
+        ("Spårvagnar i Uppsala och Örebro", ["Uppsala kommun", "Örebro kommun"]),  # kommuner
+    ],
+)
+def test_a_land_stands_for_its_region_unless_it_is_a_kommuns_name(
+    text: str, expected: list[str]
+) -> None:
+    assert names(text) == expected
+    assert not any(mention.explicit for mention in iter_organisation_mentions(text))
+
+
 def test_mentions_tell_when_the_organisation_itself_is_named() -> None:
     text = "Lunds kommun, Malmö, Region Skåne, Skåne län och Stockholms läns landsting"
     found = [(m.organisation.name, m.explicit) for m in iter_organisation_mentions(text)]
