@@ -294,7 +294,13 @@ def _names_no_plan_year(text: str, start: int, end: int) -> bool:
 # --- document types ------------------------------------------------------------------------------
 
 #: "budget" is left out: "budgeten" in a question is what is asked about, not a kind of document.
-_REQUESTABLE_DOC_TYPES = {name: rx for name, rx in DOC_TYPE_PATTERNS.items() if name != "budget"}
+#: A riktlinje only in the singular: titles say "Riktlinjer för ...", but in a question the plural
+#: is mostly what is asked about ("vilka allmänna råd och lokala riktlinjer styr ...").
+_REQUESTABLE_DOC_TYPES = {
+    name: "riktlinje" if name == "riktlinje" else rx
+    for name, rx in DOC_TYPE_PATTERNS.items()
+    if name != "budget"
+}
 _DOC_TYPE_WORD = re.compile(
     r"(?<![\w-])(?:"
     + "|".join(f"(?P<t{index}>{rx})" for index, rx in enumerate(_REQUESTABLE_DOC_TYPES.values()))
