@@ -43,7 +43,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ingest.committees import COMMITTEE, committee_name, committees, genitive
+from ingest.committees import COMMITTEE, committee_name, committee_named, committees, genitive
 from ingest.dates import YEAR, iter_dates
 from ingest.document import DocumentMeta, IngestError, UncertainField
 from ingest.organisations import (
@@ -454,10 +454,15 @@ def _canonical_doc_type(written: str) -> str | None:
 
 
 def _protocol_type(lines: list[str]) -> str | None:
-    """ "protokoll" or "protokollsutdrag" when a short line of the header names the document so."""
+    """ "protokoll" or "protokollsutdrag" when a short line of the header names the document so:
+    "Protokoll ...", "SOCIALNÄMNDEN SAMMANTRÄDESPROTOKOLL", "Lomma kommun Protokoll", not
+    "Relaterade dokument: Protokoll SN 2024-05-21"."""
     for line in lines:
         match = _PROTOCOL_WORD.search(line)
-        if match and len(line.split()) <= _PROTOCOL_LINE_MAX_WORDS:
+        if not match or len(line.split()) > _PROTOCOL_LINE_MAX_WORDS:
+            continue
+        owner = line[: match.start()].strip()
+        if not owner or committee_named(owner) or organisation_named(owner):
             return _canonical_doc_type(" ".join(match.group("type").split()))
     return None
 

@@ -319,6 +319,8 @@ def test_protocols_with_one_printed_title_get_one_title_each() -> None:
          "Tekniska nämnden", "protokoll"),
         ("Regionfullmäktige\nSammanträdesprotokoll\n2025-11-10\n§ 1 Regionplan",
          "Regionfullmäktige", "protokoll"),
+        ("Lomma kommun Sammanträdesprotokoll\nKommunstyrelsen\n2025-11-10\n§ 1 Budget",
+         "Kommunstyrelsen", "protokoll"),
     ],
 )  # fmt: skip
 def test_the_organ_that_met(text: str, committee: str, doc_type: str) -> None:
@@ -327,9 +329,15 @@ def test_the_organ_that_met(text: str, committee: str, doc_type: str) -> None:
     assert meta.date is not None and meta.title.endswith(meta.date.isoformat())
 
 
-def test_a_sentence_about_a_protocol_does_not_make_a_protocol() -> None:
-    text = "Socialnämndens verksamhetsplan 2025\nNämnden läser protokollet från varje möte noga.\n"
-    assert detect_metadata(text).doc_type == "verksamhetsplan"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Socialnämndens verksamhetsplan 2025\nNämnden läser protokollet från varje möte noga.\n",
+        "Riktlinje för anhörigstöd\nRelaterade dokument: Protokoll SN 2024-05-21 § 45\n",
+    ],
+)
+def test_a_protocol_named_in_passing_does_not_make_a_protocol(text: str) -> None:
+    assert detect_metadata(text).doc_type not in {"protokoll", "protokollsutdrag"}
 
 
 # --- standing documents: riktlinjer, reglementen -------------------------------------------------
