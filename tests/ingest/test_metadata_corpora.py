@@ -1,6 +1,7 @@
-"""The detected metadata of every file of both shared corpora, against a table written by reading
-each file: the five example plans (../shared/corpus) and the four regions' plans and three
-Botkyrka riktlinjer of ../shared/corpus-more."""
+"""The detected metadata of every file of both shared corpora and of the invented test documents,
+against a table written by reading each file: the five example plans (../shared/corpus), the four
+regions' plans and three Botkyrka riktlinjer of ../shared/corpus-more, and the protocols, budget
+and nämndplan of tests/fixtures/documents (whose README states what they are)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.conftest import REPO
 
 SHARED = REPO.parent / "shared"
 CORPORA = (SHARED / "corpus", SHARED / "corpus-more")
+FIXTURES = REPO / "tests" / "fixtures" / "documents"
 SOCIAL = "Socialnämnden"
 VON = "Vård- och omsorgsnämnden"
 RF = "Regionfullmäktige"
@@ -76,6 +78,29 @@ EXPECTED: dict[str, DocumentMeta] = {
         doc_type="riktlinje", year=2025, date=datetime.date(2022, 12, 13)),
 }  # fmt: skip
 
+LOMMA = {"organisation": "Lomma kommun", "municipality": "Lomma"}
+FIXTURES_EXPECTED: dict[str, DocumentMeta] = {
+    # Four protocols' worth of traps: the decisions are about other years, kommunstyrelsen is
+    # named more often than the kommunfullmäktige that met.
+    "lomma-socialnamnden-protokoll-2025-12-09.txt": DocumentMeta(
+        title="Socialnämndens protokoll 2025-12-09", **LOMMA, committee=SOCIAL,
+        doc_type="protokoll", year=2025, date=datetime.date(2025, 12, 9)),
+    "lomma-socialnamnden-protokoll-2026-02-24.txt": DocumentMeta(
+        title="Socialnämndens protokoll 2026-02-24", **LOMMA, committee=SOCIAL,
+        doc_type="protokoll", year=2026, date=datetime.date(2026, 2, 24)),
+    "lomma-kommunfullmaktige-protokoll-2025-06-05.txt": DocumentMeta(
+        title="Kommunfullmäktiges protokoll 2025-06-05", **LOMMA, committee="Kommunfullmäktige",
+        doc_type="protokoll", year=2025, date=datetime.date(2025, 6, 5)),
+    "lomma-budget-2026.txt": DocumentMeta(
+        title="Budget 2026 med plan 2027–2028", **LOMMA, committee="Kommunfullmäktige",
+        doc_type="budget", year=2026, year_end=2028,
+        date=datetime.date(2025, 6, 5)),  # "Antagen av kommunfullmäktige 2025-06-05, § 43"
+    "region-varmland-halso-och-sjukvardsnamnden-namndplan-2025.txt": DocumentMeta(
+        title="Nämndplan 2025–2027", organisation="Region Värmland",
+        committee="Hälso- och sjukvårdsnämnden", doc_type="nämndplan", year=2025, year_end=2027,
+        date=datetime.date(2024, 12, 12)),  # "Fastställd ... den 12 december 2024"
+}  # fmt: skip
+
 
 def _corpus_files() -> list[Path]:
     return sorted(path for corpus in CORPORA for path in corpus.glob("*.txt"))
@@ -98,3 +123,13 @@ def test_every_file_is_in_the_table(detected: dict[str, DocumentMeta]) -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_detected_metadata(detected: dict[str, DocumentMeta], name: str) -> None:
     assert detected[name] == EXPECTED[name]
+
+
+def test_every_test_document_is_in_the_table() -> None:
+    assert sorted(path.name for path in FIXTURES.glob("*.txt")) == sorted(FIXTURES_EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES_EXPECTED))
+def test_detected_metadata_of_test_documents(name: str) -> None:
+    loaded = load_document(FIXTURES / name)
+    assert process_document(loaded, IngestSettings()).meta == FIXTURES_EXPECTED[name]
