@@ -104,12 +104,13 @@ _PERIOD = re.compile(
 )
 
 #: A title line: an optional owner in the genitive ("Socialnämndens", "Lunds kommuns"), the type,
-#: more types ("Regionplan, budget och finansplan"), then nothing, a year (or period), or
-#: "för ..."/"med ..." ("Reglemente för vård- och omsorgsnämnden").
+#: more types ("Regionplan, budget och finansplan"), then nothing, a year (or period) within a few
+#: words ("Delårsrapport januari–augusti 2025"), or "för ..."/"med ..." ("Reglemente för vård- och
+#: omsorgsnämnden").
 _TITLE_LINE = re.compile(
     rf"^(?:(?P<owner>(?:[\w-]+\s+){{0,3}}[\w-]+s)\s+)?(?P<type>{_DOC_TYPE})(?!\w)"
     r"(?P<tail>(?:\s*,\s*[\w-]+)*(?:\s+(?:och|&)\s+[\w-]+)?"
-    rf"(?:\s*(?:[-–:,]\s*)?(?:{YEAR}|för\s|med\s|och\s|inom\s).*)?)$",
+    rf"(?:\s*(?:[-–:,]\s*)?(?:(?:[\w–-]+\s+){{0,3}}{YEAR}|för\s|med\s|och\s|inom\s).*)?)$",
     re.IGNORECASE,
 )
 _TITLE_MAX_WORDS = 14

@@ -387,6 +387,8 @@ def test_national_agencies_are_never_committees() -> None:
          "Regionplan, budget och finansplan 2026-2028"),
         ("Budget för regionala anslag ....................... 25\nÅrsplan 2026\nText.",
          "Årsplan 2026"),
+        ("Delårsrapport januari–augusti 2025\nKommunstyrelsen\nText.",
+         "Delårsrapport januari–augusti 2025"),
     ],
 )  # fmt: skip
 def test_title_lines_joined_never_a_slogan_or_a_table_of_contents(text: str, title: str) -> None:
