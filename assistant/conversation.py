@@ -31,6 +31,7 @@ from assistant.question import (
     organisation_mentions,
     year_mentions,
 )
+from ingest.dates import MONTH_NAMES
 from ingest.organisations import municipality_title, organisation_named
 
 #: Words an elliptic follow-up is made of besides its filters: "och", "hur är det ... då",
@@ -156,11 +157,10 @@ def _organisation_like(new: str, old: str, written: str) -> str:
     kommun_tail = _KOMMUN_TAIL.search(written)
     new_kommun = organisation_named(new)
     if kommun_tail and new_kommun is not None and new_kommun.municipality:
-        official = municipality_title(new_kommun.municipality)
-        stem = official.removesuffix(" kommun")
-        return (
-            official + ("s" if genitive else "") if stem == official else stem + kommun_tail.group()
-        )
+        official = municipality_title(new_kommun.municipality)  # "Falu kommun", "Region Gotland"
+        if official.endswith(" kommun"):
+            return official.removesuffix(" kommun") + kommun_tail.group()
+        return _genitive(official) if genitive else official
     return _genitive(name) if genitive else name
 
 
@@ -314,10 +314,12 @@ def _doc_phrase(doc_types: Sequence[str]) -> str:
 
 def _dates_phrase(written: Sequence[str]) -> str:
     """ "den 9 december 2025", "i december 2025", "på decembermötet"."""
-    first = written[0]
+    first = written[0].lower()
+    if first.startswith("den "):
+        return _join(list(written))
     if first[:1].isdigit():
         preposition = "den"
-    elif " " in first and not first.lower().startswith(("sammanträde", "möte")):
+    elif first.split()[0] in MONTH_NAMES:
         preposition = "i"
     else:
         preposition = "på"

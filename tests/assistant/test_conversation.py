@@ -229,3 +229,15 @@ def test_a_meeting_date_is_added_once_with_its_year() -> None:
     intent = follow("Vad beslutade socialnämnden i Lomma?", "och i december 2025?")
     assert intent.text == "Vad beslutade socialnämnden i Lomma i december 2025?"
     assert (intent.years, [date.month for date in intent.dates]) == ([2025], [12])
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("och den 9 december?", "Vad beslutade socialnämnden i Lomma den 9 december?"),
+        ("och 2025-12-09?", "Vad beslutade socialnämnden i Lomma den 2025-12-09?"),
+        ("och sammanträdet i juni?", "Vad beslutade socialnämnden i Lomma på sammanträdet i juni?"),
+    ],
+)
+def test_a_meeting_date_is_added_as_written(question: str, text: str) -> None:
+    assert follow("Vad beslutade socialnämnden i Lomma?", question).text == text
