@@ -236,9 +236,9 @@ def _date_mention(match: re.Match[str]) -> DateMention | None:
 # --- years ---------------------------------------------------------------------------------------
 
 _YEAR = re.compile(
-    r"(?<![\w:/.,§-])(?P<year>(?:19|20)\d\d)"
+    rf"(?<![\w:/.,§-])(?P<year>{YEAR})"
     # A plan period "2023/24", "2024–2026" counts as its first year; its second part goes too.
-    r"(?P<period>\s*[/–-]\s*(?:\d\d|(?:19|20)\d\d)(?!\d))?"
+    rf"(?P<period>\s*[/–-]\s*(?:\d\d|{YEAR})(?!\d))?"
     r"(?P<genitive>\s+års)?"  # "2024 års plan"
     r"(?!\w|[-/.:]\d)"
 )
