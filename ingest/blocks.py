@@ -14,17 +14,32 @@ from typing import Literal
 
 from ingest.cleaning import SENTENCE_END, Line, join_wrapped, vocabulary
 from ingest.document import LIST_MARKER
+from ingest.headings import (
+    PARAGRAPH_KIND,
+    diary_number,
+    is_letter_spaced,
+    letter_spaced_capitals,
+    paragraph_line,
+)
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table"]
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2})\s+(\S.*)$")
+#: The number of a listed heading: "1. Förord" too, which unlisted is a list item.
+_HEADING_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s")
 _KEYWORD = re.compile(
     r"^(Målområde|Mål|Delmål|Utvecklingsområde|Fokusområde|Strategiskt mål|Kapitel|Bilaga|Avsnitt)"
     r"\s+(\d{1,2}[a-z]?)(?:\s*[:.–-]\s*(.*))?$"
 )
 _DATE = re.compile(r"\b\d{4}[-–]\d{2}[-–]\d{2}\b")
 _NUMBER_TOKEN = re.compile(r"^[-+–]?\d[\d,.:%/]*%?$")
+#: An amount: a number with a unit, or a number that ends the line and is no year.
+_AMOUNT = re.compile(
+    r"\d\s*(?:%|procent\b|kr\b|kronor\b|tkr\b|mnkr\b|mdkr\b|miljon|miljard)"
+    r"|(?<!\S)(?!(?:19|20)\d\d$)[-+–]?\d[\d,.]*$",
+    re.IGNORECASE,
+)
 #: Line endings that cannot end a heading: the heading goes on on the next printed line.
 _CONTINUES = (
     ",",
@@ -37,6 +52,9 @@ _CONTINUES = (
     ),
 )
 MAX_TITLE_WORDS = 16
+#: Characters are no measure of printed width: a line this close to the widest one around it
+#: reaches the margin.
+MARGIN_SHARE = 0.95
 MAX_CHAPTER_WORDS = 6
 
 
@@ -61,6 +79,8 @@ class _Context:
     #: Lines shorter than this end before the right margin: in wrapped PDF text a short,
     #: unpunctuated line is a table cell, not prose.
     short_line: int
+    #: The number of the last protocol paragraph ("§ 112") taken for a heading.
+    paragraph: int = 0
 
 
 def build_blocks(lines: list[Line]) -> list[Block]:
@@ -75,12 +95,85 @@ def build_blocks(lines: list[Line]) -> list[Block]:
         if not lines[index].text:
             index += 1
             continue
+        structural, consumed = _structural_heading(context, index)
+        if structural:
+            blocks.extend(structural)
+            index += consumed
+            continue
         heading, consumed = _heading_at(lines, index, context.explicit, context.numbering)
         if heading is None:
             block, consumed = _body_block_at(context, index)
         blocks.append(heading or block)
         index += consumed
     return blocks
+
+
+def _structural_heading(context: _Context, index: int) -> tuple[list[Block], int]:
+    """A heading that the document marks beyond doubt: listed in its table of contents, a
+    protocol paragraph or letter-spaced capitals. With a diarienummer, the heading of a protocol
+    paragraph is followed by a paragraph that holds it."""
+    line = context.lines[index]
+    if line.listed:
+        return _listed_heading(context, index)
+    paragraph = _paragraph_heading(context, index)
+    if paragraph[0]:
+        return paragraph
+    spaced = letter_spaced_capitals(line.text)
+    if spaced is None:
+        return [], 0
+    following = _next_text_index(context.lines, index)
+    wrapped = letter_spaced_capitals(context.lines[following].text) if following else None
+    if spaced.endswith(",") and wrapped is not None and following is not None:
+        return [Block("heading", f"{spaced} {wrapped}", line.page, "spaced")], following + 1 - index
+    return [Block("heading", spaced, line.page, "spaced")], 1
+
+
+def _listed_heading(context: _Context, index: int) -> tuple[list[Block], int]:
+    """A title listed in the table of contents, at the level the table gives it, in the family
+    of numbered headings: an unnumbered "Inledning" listed beside "1. …" is its sibling."""
+    lines = context.lines
+    listing = lines[index].listed
+    assert listing is not None
+    text, end = lines[index].text, index
+    for _ in range(listing.lines - 1):
+        following = _next_text_index(lines, end)
+        if following is None:
+            break
+        text, end = join_wrapped(text, lines[following].text, context.vocabulary), following
+    number = _HEADING_NUMBER.match(text)
+    if number:
+        context.numbering.advance(number.group(1))
+    return [Block("heading", text, lines[index].page, "num", listing.level)], end + 1 - index
+
+
+def _paragraph_heading(context: _Context, index: int) -> tuple[list[Block], int]:
+    """ "§ 112 Title", or "§ 112" (with a diarienummer or not) above its title line. Paragraph
+    numbers rise through a protocol; a "§ 12" that a sentence wraps onto is no heading."""
+    lines = context.lines
+    found = paragraph_line(lines[index].text)
+    previous = _previous_text(lines, index)
+    if found is None or found.number <= context.paragraph:
+        return [], 0
+    if previous is not None and previous.text.endswith(_CONTINUES):
+        return [], 0
+    context.paragraph = found.number
+    page = lines[index].page
+    diaries = [found.diary_number] if found.diary_number else []
+    title, end = found.title, index
+    while not title:
+        following = _next_text_index(lines, end)
+        if following is None:
+            break
+        text = lines[following].text
+        if diary_number(text):
+            diaries.append(text)
+        elif _has_title_shape(text) and not paragraph_line(text):
+            title = text
+        else:
+            break
+        end = following
+    heading = Block("heading", f"§ {found.number} {title}".strip(), page, PARAGRAPH_KIND)
+    return [heading, *(Block("paragraph", d, page) for d in diaries)], end + 1 - index
 
 
 def _has_explicit_structure(lines: list[Line]) -> bool:
@@ -189,7 +282,7 @@ def _with_wrapped_continuation(
 
 def _is_title(lines: list[Line], index: int, text: str, consumed: int) -> bool:
     """A short, unpunctuated line that starts something: the heading of plain PDF text."""
-    if not _has_title_shape(text):
+    if not _has_title_shape(text) or _reaches_margin(lines, index + consumed - 1):
         return False
     previous = _previous_text(lines, index)
     if previous is not None and not lines[index].page_top and _runs_on(previous.text):
@@ -208,6 +301,23 @@ def _is_title(lines: list[Line], index: int, text: str, consumed: int) -> bool:
     )
 
 
+def _reaches_margin(lines: list[Line], index: int) -> bool:
+    """The next line's first word would not have fitted on this line, as wide as the lines
+    around it: the line wraps, it ends no paragraph. A heading ends before the margin."""
+    following = _next_text_index(lines, index)
+    if following is None:
+        return False
+    around = [lines[following].text]
+    after = _next_text_index(lines, following)
+    if after is not None:
+        around.append(lines[after].text)
+    previous = _previous_text(lines, index)
+    if previous is not None:
+        around.append(previous.text)
+    next_word = lines[following].text.split()[0]
+    return len(lines[index].text) + 1 + len(next_word) > MARGIN_SHARE * max(map(len, around))
+
+
 def _has_title_shape(text: str) -> bool:
     """Short, capitalised, unpunctuated, not a table row: a date, several capitalised words (column
     headers: "Åtgärd Ansvarig avdelning Slutdatum") or a long comma list give a row away."""
@@ -218,9 +328,13 @@ def _has_title_shape(text: str) -> bool:
         return False
     if _DATE.search(text) or ("," in text and len(words) > MAX_CHAPTER_WORDS):
         return False
+    # A table row ("Servicenämnd 3,1", "Glasögonbidrag 3 miljoner kronor"), a line that a
+    # sentence wraps from ("… generera en utdelning på"), letters set one by one.
+    if _AMOUNT.search(text) or text.endswith(_CONTINUES) or is_letter_spaced(text):
+        return False
     after_colon = text.split(":", 1)[-1].split() if ":" in text else words
     capitalised = sum(1 for word in after_colon[1:] if word[:1].isupper())
-    return capitalised < 2 or (":" in text and text.split(":", 1)[-1].isupper())
+    return capitalised < 2 or text.isupper() or (":" in text and text.split(":", 1)[-1].isupper())
 
 
 def _starts_body(text: str) -> bool:
@@ -285,6 +399,8 @@ def _starts_new_block(context: _Context, index: int, kind: BlockKind, text_so_fa
     lines = context.lines
     text = lines[index].text
     if LIST_MARKER.match(text) or _MD_HEADING.match(text) or _KEYWORD.match(text):
+        return True
+    if lines[index].listed or paragraph_line(text) or letter_spaced_capitals(text):
         return True
     if _numbered_heading(lines, index, _copy(context.numbering)) is not None:
         return True

@@ -1,0 +1,198 @@
+"""Tables of contents: dropped from the text, and the titles they list kept as heading evidence.
+
+An entry is a title with a page number: after a dot leader ("Inledning.....4", "..60", two
+columns interleaved on one line), after a tab ("Inledning<TAB>3") or a space ("Syftet med Mål och
+budget 4"). A long title wraps onto the next line. A contents block starts at its "Innehåll" /
+"Innehållsförteckning" line or at two dotted entries, and ends at the first line that is neither
+an entry nor a title wrapping onto one. Dotted budget rows end in amounts, not in page numbers
+("Vuxenvård..... 142 200"), and stay.
+
+The titles a table of contents lists are the document's headings: the lines that print them are
+marked (``Line.listed``) with the level the entry has, so that the block builder takes them for
+headings even where their shape alone would not tell ("10. Allmänt", listed as "1. Allmänt").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ingest.lines import Line, Listing
+
+_TITLE = re.compile(r"^#*\s*innehåll(?:sförteckning)?\s*:?$", re.IGNORECASE)
+_LEADER = r"(?:\.{2,}|…{2,}|(?:\. ){3,})\s*\d{1,3}(?=$|\s+[^\W\d_])"
+#: A dot leader and page number, at the end of a line or before the entry of a second column.
+_DOTTED = re.compile(_LEADER)
+#: Three dots at least, to start a block.
+_DOTTED_START = re.compile(_LEADER.replace("{2,}", "{3,}", 1))
+#: A title and a page number after white space: only inside a block.
+_PAGE_REF = re.compile(r"^(?=.*[^\W\d_])(.*?\S)\s+(\d{1,3})$")
+#: How a heading starts and ends: not a list item, a sentence or a line that a sentence wraps.
+_HEADING_SHAPE = re.compile(r"^[\dA-ZÅÄÖ].*[^.,;]$|^[\dA-ZÅÄÖ]$")
+_NUMBERING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)")
+_NOT_WORD = re.compile(r"[\W_]+")
+#: A title that wraps: at most this many lines without a page number before the one with it.
+MAX_WRAPPED = 2
+MAX_ENTRY_WORDS = 20
+MIN_ENTRIES = 2
+
+
+@dataclass(frozen=True)
+class _Entry:
+    title: str
+    level: int | None
+
+
+def title_key(text: str) -> str:
+    """A title compared across its table-of-contents entry and its heading: without numbering,
+    case, punctuation, spaces and the hyphen of a wrapped word."""
+    return _NOT_WORD.sub("", _NUMBERING.sub("", text).lower())
+
+
+def drop_contents(lines: list[Line]) -> list[Line]:
+    """The lines without their tables of contents; the lines after a table of contents that print
+    one of its titles are marked."""
+    drop: set[int] = set()
+    marked = list(lines)
+    index = 0
+    while index < len(lines):
+        found = _block_at(lines, index)
+        if found is None:
+            index += 1
+            continue
+        block, entries = found
+        drop.update(block)
+        index = max(block) + 1
+        _mark_listed(marked, index, entries)
+    return [line for i, line in enumerate(marked) if i not in drop]
+
+
+def _block_at(lines: list[Line], index: int) -> tuple[set[int], list[_Entry]] | None:
+    text = lines[index].text
+    if _TITLE.match(text):
+        start, title = index + 1, {index}
+    elif _DOTTED_START.search(text) and _dotted_follows(lines, index):
+        start, title = index, set()
+    else:
+        return None
+    taken, raw_entries = _entries_from(lines, start)
+    if len(raw_entries) < MIN_ENTRIES:
+        return None
+    taken |= title
+    leftover = _unnumbered_leftovers(lines, max(taken) + 1)
+    raw_entries += [[lines[i].text] for i in leftover]
+    return taken | set(leftover), _with_levels(raw_entries)
+
+
+def _dotted_follows(lines: list[Line], index: int) -> bool:
+    following = [line.text for line in lines[index + 1 :] if line.text][:3]
+    return any(_DOTTED.search(text) for text in following)
+
+
+def _is_entry(text: str) -> bool:
+    if _DOTTED.search(text):
+        return True
+    ref = _PAGE_REF.match(text)
+    return ref is not None and len(text.split()) <= MAX_ENTRY_WORDS and not _numeric(ref.group(1))
+
+
+def _numeric(text: str) -> bool:
+    """A table row's label and amounts ("Summa 12 400"), not a title."""
+    return sum(token.replace(",", "").isdigit() for token in text.split()) >= 2
+
+
+def _entries_from(lines: list[Line], start: int) -> tuple[set[int], list[list[str]]]:
+    """The block's lines and its entries, each as the printed pieces of one or more titles."""
+    taken: set[int] = set()
+    entries: list[list[str]] = []
+    pending: list[int] = []
+    for index in range(start, len(lines)):
+        text = lines[index].text
+        if not text:
+            continue
+        if _is_entry(text):
+            entries.append([lines[i].text for i in pending] + [text])
+            taken.update([*pending, index])
+            pending = []
+        elif len(pending) < MAX_WRAPPED and _may_wrap(text):
+            pending.append(index)
+        else:
+            break
+    return taken, entries
+
+
+def _may_wrap(text: str) -> bool:
+    return len(text.split()) <= MAX_ENTRY_WORDS // 2 and not text.endswith((".", "!", "?", ";"))
+
+
+def _unnumbered_leftovers(lines: list[Line], start: int) -> list[int]:
+    """Entries without a page number right after the block ("Bilaga 1: Riktlinjer för ekonomisk
+    styrning"): known by their title printed again further on, as a heading."""
+    leftovers: list[int] = []
+    for index in range(start, len(lines)):
+        text = lines[index].text
+        if not text:
+            continue
+        key = title_key(text)
+        if not key or not _may_wrap(text):
+            break
+        if not any(title_key(line.text) == key for line in lines[index + 1 :]):
+            break
+        leftovers.append(index)
+    return leftovers
+
+
+def _with_levels(raw_entries: list[list[str]]) -> list[_Entry]:
+    """Titles with their level: numbering depth; else capitals over mixed case; else an
+    unnumbered entry is at the top before the first numbered one and one below it after."""
+    titles: list[str] = []
+    for title in (title for pieces in raw_entries for title in _titles(pieces)):
+        if titles and title[0].islower():
+            titles[-1] += " " + title  # a wrapped title with the page number on both lines
+        else:
+            titles.append(title)
+    caps = [t.isupper() for t in titles]
+    mixed_case = any(caps) and not all(caps)
+    entries: list[_Entry] = []
+    depth: int | None = None
+    for title, upper in zip(titles, caps, strict=True):
+        numbering = _NUMBERING.match(title)
+        if numbering:
+            depth = numbering.group(1).count(".") + 1
+            entries.append(_Entry(title, depth))
+        elif mixed_case:
+            entries.append(_Entry(title, 1 if upper else 2))
+        else:
+            entries.append(_Entry(title, 1 if depth is None else depth + 1))
+    return entries
+
+
+def _titles(pieces: list[str]) -> list[str]:
+    """The titles in the printed pieces of one entry: the columns of an interleaved line are
+    separate titles; the pieces of a wrapped title are one."""
+    joined = " ".join(pieces)
+    parts = [part.strip() for part in _DOTTED.split(joined)]
+    if len(parts) == 1:
+        ref = _PAGE_REF.match(joined)
+        parts = [ref.group(1) if ref else joined]
+    return [part for part in parts if title_key(part)]
+
+
+def _mark_listed(lines: list[Line], start: int, entries: list[_Entry]) -> None:
+    """Mark the first line from ``start`` on that prints each title, alone or wrapped over two
+    lines."""
+    levels: dict[str, int | None] = {}
+    for entry in entries:
+        levels.setdefault(title_key(entry.title), entry.level)
+    texts = [i for i in range(start, len(lines)) if lines[i].text]
+    for position, index in enumerate(texts):
+        key = title_key(lines[index].text) if _HEADING_SHAPE.match(lines[index].text) else ""
+        following = texts[position + 1] if position + 1 < len(texts) else None
+        spans = [(key, 1)]
+        if following is not None:
+            spans.append((key + title_key(lines[following].text), 2))
+        for candidate, count in spans:
+            if key and candidate in levels and not lines[index].listed:
+                level = levels.pop(candidate)
+                lines[index] = replace(lines[index], listed=Listing(count, level or 1))
+                break
