@@ -8,6 +8,8 @@ numbering sequence), title-like lines are not trusted: in such documents they ar
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -20,6 +22,7 @@ from ingest.headings import (
     is_letter_spaced,
     letter_spaced_capitals,
     paragraph_line,
+    word_starts,
 )
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table"]
@@ -52,9 +55,6 @@ _CONTINUES = (
     ),
 )
 MAX_TITLE_WORDS = 16
-#: Characters are no measure of printed width: a line this close to the widest one around it
-#: reaches the margin.
-MARGIN_SHARE = 0.95
 MAX_CHAPTER_WORDS = 6
 
 
@@ -82,6 +82,10 @@ class _Context:
     #: The number of the last protocol paragraph ("§ 112") taken for a heading.
     paragraph: int = 0
 
+    @functools.cached_property
+    def word_starts(self) -> frozenset[str]:
+        return word_starts(self.vocabulary)
+
 
 def build_blocks(lines: list[Line]) -> list[Block]:
     lengths = sorted(len(line.text) for line in lines if line.text)
@@ -105,6 +109,15 @@ def build_blocks(lines: list[Line]) -> list[Block]:
             block, consumed = _body_block_at(context, index)
         blocks.append(heading or block)
         index += consumed
+    return _demote_empty_titles(blocks)
+
+
+def _demote_empty_titles(blocks: list[Block]) -> list[Block]:
+    """A title right above another title has no text of its own: it is a line of the text (an
+    indicator in a list, a label above its value), not a heading."""
+    for block, following in itertools.pairwise(blocks):
+        if block.heading_kind == following.heading_kind == "title":
+            block.kind, block.heading_kind = "paragraph", ""
     return blocks
 
 
@@ -118,11 +131,15 @@ def _structural_heading(context: _Context, index: int) -> tuple[list[Block], int
     paragraph = _paragraph_heading(context, index)
     if paragraph[0]:
         return paragraph
-    spaced = letter_spaced_capitals(line.text)
+    spaced = letter_spaced_capitals(line.text, context.word_starts)
     if spaced is None:
         return [], 0
     following = _next_text_index(context.lines, index)
-    wrapped = letter_spaced_capitals(context.lines[following].text) if following else None
+    wrapped = (
+        letter_spaced_capitals(context.lines[following].text, context.word_starts)
+        if following
+        else None
+    )
     if spaced.endswith(",") and wrapped is not None and following is not None:
         return [Block("heading", f"{spaced} {wrapped}", line.page, "spaced")], following + 1 - index
     return [Block("heading", spaced, line.page, "spaced")], 1
@@ -134,12 +151,14 @@ def _listed_heading(context: _Context, index: int) -> tuple[list[Block], int]:
     lines = context.lines
     listing = lines[index].listed
     assert listing is not None
+    # The table of contents shows whether a word broken over the lines has a hyphen of its own.
+    known = context.vocabulary | vocabulary([Line(listing.title, 0)])
     text, end = lines[index].text, index
     for _ in range(listing.lines - 1):
         following = _next_text_index(lines, end)
         if following is None:
             break
-        text, end = join_wrapped(text, lines[following].text, context.vocabulary), following
+        text, end = join_wrapped(text, lines[following].text, known), following
     number = _HEADING_NUMBER.match(text)
     if number:
         context.numbering.advance(number.group(1))
@@ -248,6 +267,9 @@ def _numbered_heading(lines: list[Line], index: int, numbering: _Numbering) -> s
     number, title = match.groups()
     if not title[0].isupper() or title.endswith((*SENTENCE_END, ",")):
         return None
+    # No chapter is numbered 0: "0 B 2028" is the axis of a chart.
+    if "0" in number.rstrip(".").split(".") or _is_numeric_row(title):
+        return None
     if len(title.split()) > 14 or not numbering.accepts(number):
         return None
     depth = number.rstrip(".").count(".")
@@ -282,7 +304,7 @@ def _with_wrapped_continuation(
 
 def _is_title(lines: list[Line], index: int, text: str, consumed: int) -> bool:
     """A short, unpunctuated line that starts something: the heading of plain PDF text."""
-    if not _has_title_shape(text) or _reaches_margin(lines, index + consumed - 1):
+    if not _has_title_shape(text) or lines[index + consumed - 1].runs_on:
         return False
     previous = _previous_text(lines, index)
     if previous is not None and not lines[index].page_top and _runs_on(previous.text):
@@ -301,23 +323,6 @@ def _is_title(lines: list[Line], index: int, text: str, consumed: int) -> bool:
     )
 
 
-def _reaches_margin(lines: list[Line], index: int) -> bool:
-    """The next line's first word would not have fitted on this line, as wide as the lines
-    around it: the line wraps, it ends no paragraph. A heading ends before the margin."""
-    following = _next_text_index(lines, index)
-    if following is None:
-        return False
-    around = [lines[following].text]
-    after = _next_text_index(lines, following)
-    if after is not None:
-        around.append(lines[after].text)
-    previous = _previous_text(lines, index)
-    if previous is not None:
-        around.append(previous.text)
-    next_word = lines[following].text.split()[0]
-    return len(lines[index].text) + 1 + len(next_word) > MARGIN_SHARE * max(map(len, around))
-
-
 def _has_title_shape(text: str) -> bool:
     """Short, capitalised, unpunctuated, not a table row: a date, several capitalised words (column
     headers: "Åtgärd Ansvarig avdelning Slutdatum") or a long comma list give a row away."""
@@ -331,6 +336,8 @@ def _has_title_shape(text: str) -> bool:
     # A table row ("Servicenämnd 3,1", "Glasögonbidrag 3 miljoner kronor"), a line that a
     # sentence wraps from ("… generera en utdelning på"), letters set one by one.
     if _AMOUNT.search(text) or text.endswith(_CONTINUES) or is_letter_spaced(text):
+        return False
+    if re.search(r"[^\W\d_]-$", text):  # a word broken at the line end
         return False
     after_colon = text.split(":", 1)[-1].split() if ":" in text else words
     capitalised = sum(1 for word in after_colon[1:] if word[:1].isupper())
@@ -400,7 +407,11 @@ def _starts_new_block(context: _Context, index: int, kind: BlockKind, text_so_fa
     text = lines[index].text
     if LIST_MARKER.match(text) or _MD_HEADING.match(text) or _KEYWORD.match(text):
         return True
-    if lines[index].listed or paragraph_line(text) or letter_spaced_capitals(text):
+    if (
+        lines[index].listed
+        or paragraph_line(text)
+        or letter_spaced_capitals(text, context.word_starts)
+    ):
         return True
     if _numbered_heading(lines, index, _copy(context.numbering)) is not None:
         return True

@@ -16,6 +16,7 @@ from dataclasses import replace
 from ingest.contents import drop_contents
 from ingest.document import PAGE_BREAK
 from ingest.furniture import drop_page_furniture, infer_pages
+from ingest.layout import mark_run_on_lines
 from ingest.lines import Line
 from ingest.residue import drop_residue
 
@@ -77,7 +78,7 @@ def clean_lines(raw: str, *, repeated_layer_min_share: float = 0.2) -> list[Line
     lines = drop_contents(lines)
     lines = [replace(line, text=_strip_markdown_inline(line.text)) for line in lines]
     every_line = _blank_line_after_every_line(lines)
-    return _drop_single_blank_lines(lines, all_of_them=every_line)
+    return mark_run_on_lines(_drop_single_blank_lines(lines, all_of_them=every_line))
 
 
 def _normalise_characters(text: str) -> str:

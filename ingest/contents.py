@@ -179,20 +179,65 @@ def _titles(pieces: list[str]) -> list[str]:
 
 
 def _mark_listed(lines: list[Line], start: int, entries: list[_Entry]) -> None:
-    """Mark the first line from ``start`` on that prints each title, alone or wrapped over two
-    lines."""
-    levels: dict[str, int | None] = {}
-    for entry in entries:
-        levels.setdefault(title_key(entry.title), entry.level)
+    """Mark the lines from ``start`` on that print the titles, alone or wrapped over two lines.
+    A table of contents lists its headings in their order: of the lines that print a title (a
+    heading, but also a list of the chapters in the introduction), those that follow the order of
+    the entries in the longest run are the headings."""
+    wanted = [title_key(entry.title) for entry in entries]
+    candidates = _title_lines(lines, start, set(wanted))
+    # Longest common subsequence of the entries and the candidate lines; of equally long ones,
+    # the one with most lines that stand alone: a heading is followed by its text, a list of
+    # titles by the next title.
+    alone = _standing_alone(lines, [index for index, _ in candidates])
+    rows, cols = len(wanted), len(candidates)
+    longest = [[0] * (cols + 1) for _ in range(rows + 1)]
+
+    def gain(i: int, j: int) -> int:
+        return 2 + alone[j] if wanted[i] in candidates[j][1] else 0
+
+    for i in range(rows - 1, -1, -1):
+        for j in range(cols - 1, -1, -1):
+            match = gain(i, j) + longest[i + 1][j + 1] if gain(i, j) else 0
+            longest[i][j] = max(match, longest[i + 1][j], longest[i][j + 1])
+    i = j = 0
+    while i < rows and j < cols:
+        index, spans = candidates[j]
+        if gain(i, j) and longest[i][j] == gain(i, j) + longest[i + 1][j + 1]:
+            listing = Listing(spans[wanted[i]], entries[i].level or 1, entries[i].title)
+            lines[index] = replace(lines[index], listed=listing)
+            i, j = i + 1, j + 1
+        elif longest[i + 1][j] >= longest[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+
+
+def _standing_alone(lines: list[Line], indexes: list[int]) -> list[int]:
+    """1 for each candidate line whose neighbours are no candidates, else 0."""
+    texts = [i for i, line in enumerate(lines) if line.text]
+    position = {index: p for p, index in enumerate(texts)}
+    taken = set(indexes)
+    alone = []
+    for index in indexes:
+        p = position[index]
+        neighbours = texts[max(p - 1, 0) : p] + texts[p + 1 : p + 2]
+        alone.append(int(not taken.intersection(neighbours)))
+    return alone
+
+
+def _title_lines(lines: list[Line], start: int, keys: set[str]) -> list[tuple[int, dict[str, int]]]:
+    """The lines from ``start`` on that print a title: its key and how many lines it spans."""
     texts = [i for i in range(start, len(lines)) if lines[i].text]
+    found: list[tuple[int, dict[str, int]]] = []
     for position, index in enumerate(texts):
-        key = title_key(lines[index].text) if _HEADING_SHAPE.match(lines[index].text) else ""
-        following = texts[position + 1] if position + 1 < len(texts) else None
-        spans = [(key, 1)]
-        if following is not None:
-            spans.append((key + title_key(lines[following].text), 2))
-        for candidate, count in spans:
-            if key and candidate in levels and not lines[index].listed:
-                level = levels.pop(candidate)
-                lines[index] = replace(lines[index], listed=Listing(count, level or 1))
-                break
+        if not _HEADING_SHAPE.match(lines[index].text):
+            continue
+        key = title_key(lines[index].text)
+        spans = {key: 1} if key in keys else {}
+        if position + 1 < len(texts):
+            wrapped = key + title_key(lines[texts[position + 1]].text)
+            if wrapped in keys:
+                spans.setdefault(wrapped, 2)
+        if key and spans:
+            found.append((index, spans))
+    return found

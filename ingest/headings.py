@@ -14,6 +14,7 @@ for letter. Where the words of a letter-spaced line began cannot be seen; they s
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -26,6 +27,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 MIN_SPACED_TOKENS = 4
 SPACED_SHARE = 0.6
 CAPITALS_SHARE = 0.75
+SPELLED_SHARE = 0.9
+MIN_WORD = 3
 
 
 @dataclass(frozen=True)
@@ -60,14 +63,41 @@ def is_letter_spaced(text: str) -> bool:
     return len(tokens) >= MIN_SPACED_TOKENS and single >= SPACED_SHARE * len(tokens)
 
 
-def letter_spaced_capitals(text: str) -> str | None:
+def letter_spaced_capitals(text: str, word_starts: frozenset[str]) -> str | None:
     """The letters of a letter-spaced line of capitals joined ("D R I F T" → "DRIFT"), else None.
-    A comma or bracket keeps a space on its outer side ("DRIFTREDOVISNING, mnkr")."""
+    The joined letters must spell words of the document (``word_starts`` holds its words and
+    their beginnings): text from a figure comes out letter by letter too, as no words. A comma or
+    bracket keeps a space on its outer side ("DRIFTREDOVISNING, mnkr")."""
     if not is_letter_spaced(text):
         return None
     tokens = text.split()
     letters = _LETTER.findall(text)
     if not letters or sum(c.isupper() for c in letters) < CAPITALS_SHARE * len(letters):
         return None
+    if _spelled_share("".join(letters).lower(), word_starts) < SPELLED_SHARE:
+        return None
     joined = "".join(tokens)
     return re.sub(r"\s*\(\s*", " (", re.sub(r",(?=\S)", ", ", joined)).strip()
+
+
+def word_starts(vocabulary: set[str]) -> frozenset[str]:
+    """The words and their beginnings of four letters or more ("balansräkning" of
+    "balansräkningen"): what a compound in letter-spaced capitals is spelled from."""
+    return frozenset(vocabulary | {w[:n] for w in vocabulary for n in range(4, len(w))})
+
+
+def _spelled_share(letters: str, known: frozenset[str]) -> float:
+    """The share of the letters that known words of three letters or more spell."""
+
+    @functools.cache
+    def spelled(start: int) -> int:
+        if start >= len(letters):
+            return 0
+        words = (
+            end - start + spelled(end)
+            for end in range(start + MIN_WORD, len(letters) + 1)
+            if letters[start:end] in known
+        )
+        return max([spelled(start + 1), *words])
+
+    return spelled(0) / len(letters)

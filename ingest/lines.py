@@ -13,6 +13,8 @@ class Listing:
     lines: int
     #: Its level in the table of contents: 1 for a chapter, 2 for a section in it, ...
     level: int
+    #: The title as the table of contents prints it: on one line.
+    title: str
 
 
 @dataclass(frozen=True)
@@ -23,3 +25,6 @@ class Line:
     page_top: bool = False
     #: On the first line of a title that the document's table of contents lists.
     listed: Listing | None = None
+    #: The line reaches the right margin and the next one goes on with a name ("… behöver
+    #: Region" / "Halland också …"): one sentence, although the next line starts with a capital.
+    runs_on: bool = False
