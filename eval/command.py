@@ -1,6 +1,11 @@
-"""`planassistent eval`: run the grounding eval, write the report, compare with the baseline.
+"""`planassistent eval`: run the grounding eval, write the report, compare with the baselines.
 
-`eval/baseline.json` holds the overall mean of every metric from a deliberate run
+Without `--set`, every registered set (`eval.registry`) is run over its own corpus, each in an
+index of its own under `<data_dir>/eval-indexes/<set>`, and the report shows the sets side by side:
+the fit set (in sample) beside the held-out set (out of sample). `--set` names one of them (by name
+or file), or any other set file, which is then asked of the configured index.
+
+`eval/baselines/<set>.json` holds the overall mean of every metric from a deliberate run
 (`--write-baseline`). `check_against_baseline` is the regression gate: a metric fails when it is
 worse than the baseline by more than the tolerance. Latency is not gated: it depends on the machine.
 """
@@ -12,12 +17,10 @@ import json
 from pathlib import Path
 
 from eval.metrics import LOWER_IS_BETTER, METRICS
+from eval.registry import EVAL_SETS, EvalSet, set_named
 from eval.runner import EvalResult, run_eval
 from settings import Settings
 
-EVAL_DIR = Path(__file__).resolve().parent
-DEFAULT_SET = EVAL_DIR / "sets" / "plans.jsonl"
-DEFAULT_BASELINE = EVAL_DIR / "baseline.json"
 DEFAULT_TOLERANCE = 0.02
 #: Per-kind columns in the printed summary are this wide.
 _COLUMN = 8
@@ -27,9 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--set",
         type=Path,
-        default=DEFAULT_SET,
-        metavar="FILE",
-        help="Utvärderingsmängd (JSONL); standard: eval/sets/plans.jsonl.",
+        default=None,
+        metavar="SET",
+        help="En utvärderingsmängd: en registrerad (namn eller fil; mot ett eget index av sin "
+        "korpus) eller en annan JSONL-fil (mot det inställda indexet); standard: alla "
+        "registrerade.",
     )
     parser.add_argument(
         "--report",
@@ -42,9 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--baseline",
         type=Path,
-        default=DEFAULT_BASELINE,
+        default=None,
         metavar="FILE",
-        help="Baslinje att jämföra med; standard: eval/baseline.json.",
+        help="Baslinje att jämföra med (bara med --set); standard: eval/baselines/<mängd>.json.",
     )
     parser.add_argument(
         "--write-baseline",
@@ -60,21 +65,61 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     report_dir = args.report or settings.data_dir / "eval-report"
-    result = run_eval(args.set, settings, progress=not args.no_progress)
+    progress = not args.no_progress
+    registered = set_named(args.set) if args.set is not None else None
+    if args.set is not None and registered is None:
+        result = run_eval(args.set, settings, progress=progress)
+        runs = [(args.set.stem, result, args.baseline)]
+    else:
+        chosen = [registered] if registered else _available_sets()
+        runs = [
+            (s.name, run_set(s, settings, progress), args.baseline or s.baseline) for s in chosen
+        ]
 
-    from eval.report import write_report  # matplotlib is only needed once there is a result
+    from eval.report import write_reports  # matplotlib is only needed once there is a result
 
-    files = write_report(result, report_dir)
-    print(summary_table(result))
-    print(f"Rapport: {files.html}")
-    if args.write_baseline:
-        write_baseline(result, args.baseline)
-        print(f"Ny baslinje: {args.baseline}")
-        return 0
-    regressions = check_against_baseline(result, args.baseline) if args.baseline.exists() else []
+    index_file = write_reports([(name, result) for name, result, _ in runs], report_dir)
+    failed = False
+    for name, result, baseline in runs:
+        print(f"\n== {name} ==\n{summary_table(result)}")
+        failed |= _gate(result, baseline, write=args.write_baseline)
+    print(f"Rapport: {index_file}")
+    return 1 if args.check and failed else 0
+
+
+def run_set(eval_set: EvalSet, settings: Settings, progress: bool) -> EvalResult:
+    """The set asked over an index of its own corpus (built or brought up to date first)."""
+    from eval.corpus_index import index_corpus
+
+    return run_eval(eval_set.questions, index_corpus(eval_set, settings), progress=progress)
+
+
+def _available_sets() -> list[EvalSet]:
+    available = []
+    for eval_set in EVAL_SETS.values():
+        reason = eval_set.missing()
+        if reason is None:
+            available.append(eval_set)
+        else:
+            print(f"Hoppar över {eval_set.name}: {reason}")
+    return available
+
+
+def _gate(result: EvalResult, baseline: Path | None, *, write: bool) -> bool:
+    """Write or check the baseline; True when the result fails the gate."""
+    if baseline is None:
+        return False
+    if write:
+        write_baseline(result, baseline)
+        print(f"Ny baslinje: {baseline}")
+        return False
+    if not baseline.exists():
+        print(f"Baslinjen {baseline} saknas: skriv den med --write-baseline.")
+        return True
+    regressions = check_against_baseline(result, baseline)
     for regression in regressions:
         print(f"Sämre än baslinjen: {regression}")
-    return 1 if args.check and regressions else 0
+    return bool(regressions)
 
 
 def summary_table(result: EvalResult) -> str:
@@ -103,6 +148,7 @@ def baseline_metrics(result: EvalResult) -> dict[str, float]:
 
 
 def write_baseline(result: EvalResult, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "set": Path(result.set_path).name,
         "items": result.summary.items,

@@ -33,6 +33,62 @@ class ReportFiles:
     charts: list[Path]
 
 
+def write_reports(results: Sequence[tuple[str, EvalResult]], report_dir: Path) -> Path:
+    """One report per set in `report_dir/<set>/`, and `index.html` / `index.md` beside them with
+    the sets' metrics side by side (fit set in sample, held-out set out of sample). Returns the
+    HTML index."""
+    for name, result in results:
+        write_report(result, report_dir / name)
+    header, rows = side_by_side_rows(results)
+    markdown = [
+        "# Grounding eval: the sets side by side",
+        "",
+        "Values are fitted on `plans` only; `more` is out of sample.",
+        "",
+        markdown_table(header, rows),
+        "",
+        *(f"- [{name}]({name}/report.md): {result.set_path}" for name, result in results),
+    ]
+    (report_dir / "index.md").write_text("\n".join(markdown) + "\n", encoding="utf-8")
+    links = "".join(
+        f'<li><a href="{html.escape(name)}/report.html">{html.escape(name)}</a></li>'
+        for name, _ in results
+    )
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Grounding eval</title><style>{_CSS}</style></head>\n<body>\n"
+        "<h1>Grounding eval: the sets side by side</h1>"
+        "<p>Values are fitted on <code>plans</code> only; <code>more</code> is out of sample.</p>"
+        f"{html_table(header, rows)}<ul>{links}</ul>\n</body></html>\n"
+    )
+    index = report_dir / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index
+
+
+def side_by_side_rows(
+    results: Sequence[tuple[str, EvalResult]],
+) -> tuple[list[str], list[list[str]]]:
+    """Metric rows with one column per set: overall, then each kind the sets have."""
+    header = ["metric", *(name for name, _ in results)]
+    rows = [
+        [metric_label(metric)]
+        + [format_cell(result.summary.metrics.get(metric)) for _, result in results]
+        for metric in METRICS
+    ]
+    kinds = sorted({kind for _, result in results for kind in result.summary.by_kind})
+    for kind in kinds:
+        for metric in METRICS:
+            cells = [result.summary.by_kind.get(kind, {}).get(metric) for _, result in results]
+            if any(cells):
+                rows.append([f"{kind}: {metric_label(metric)}", *map(format_cell, cells)])
+    latency = [
+        f"p50 {r.summary.latency.p50:.2f} s, p95 {r.summary.latency.p95:.2f} s" for _, r in results
+    ]
+    rows.append(["latency", *latency])
+    return header, rows
+
+
 def write_report(result: EvalResult, report_dir: Path) -> ReportFiles:
     """Write every report file into `report_dir` (created if needed)."""
     report_dir.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,9 @@ from settings import EmbeddingSettings, Settings
 
 REPO = Path(__file__).resolve().parent.parent
 PLANS_DIR = REPO / "examples" / "plans"
+#: The out-of-sample corpus (four regions' plans, three Botkyrka riktlinjer), shared beside the repo
+#: and not shipped: tests that need it skip when it is absent.
+CORPUS_MORE_DIR = REPO.parent / "shared" / "corpus-more"
 #: The rebuilt embedding model is kept here between test runs (gitignored), so it is built once.
 TEST_MODEL_CACHE = REPO / "data" / "test-models"
 

@@ -1,0 +1,74 @@
+"""The eval sets, the corpus each one is asked over, and the role each plays in fitting.
+
+Every value that is fitted or chosen (thresholds, weights, margins, limits) is chosen on the *fit*
+set and reported on the *held-out* set, so the held-out figures are out of sample. The held-out
+corpus is real documents this project was not developed on (`../shared/corpus-more`); it is not
+shipped, so that set is unavailable (and its tests skip) where `../shared` is absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+EVAL_DIR = Path(__file__).resolve().parent
+REPO_DIR = EVAL_DIR.parent
+SETS_DIR = EVAL_DIR / "sets"
+BASELINES_DIR = EVAL_DIR / "baselines"
+
+Role = Literal["fit", "held-out"]
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    name: str
+    questions: Path
+    corpus: Path
+    role: Role
+    description: str
+
+    @property
+    def baseline(self) -> Path:
+        return BASELINES_DIR / f"{self.name}.json"
+
+    @property
+    def label(self) -> str:
+        kind = "anpassning (i urvalet)" if self.role == "fit" else "utanför urvalet"
+        return f"{self.name} – {kind}"
+
+    def missing(self) -> str | None:
+        """Why the set cannot be run here, or None when it can."""
+        if not self.questions.is_file():
+            return f"frågefilen {self.questions} saknas"
+        if not self.corpus.is_dir():
+            return f"korpusen {self.corpus} saknas"
+        return None
+
+
+PLANS = EvalSet(
+    name="plans",
+    questions=SETS_DIR / "plans.jsonl",
+    corpus=REPO_DIR / "examples" / "plans",
+    role="fit",
+    description="130 questions over the five example plans (kommuner); values are fitted here.",
+)
+MORE = EvalSet(
+    name="more",
+    questions=SETS_DIR / "more.jsonl",
+    corpus=REPO_DIR.parent / "shared" / "corpus-more",
+    role="held-out",
+    description="Questions over real documents of four regions and Botkyrka kommun; nothing is "
+    "fitted here.",
+)
+EVAL_SETS: dict[str, EvalSet] = {s.name: s for s in (PLANS, MORE)}
+
+
+def set_named(name_or_path: str | Path) -> EvalSet | None:
+    """The registered set with this name or questions file, if any."""
+    for eval_set in EVAL_SETS.values():
+        if str(name_or_path) == eval_set.name:
+            return eval_set
+        if Path(name_or_path).resolve() == eval_set.questions:
+            return eval_set
+    return None
