@@ -9,12 +9,12 @@ numbering sequence), title-like lines are not trusted: in such documents they ar
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from dataclasses import dataclass
 from typing import Literal
 
 from ingest.cleaning import SENTENCE_END, Line, join_wrapped, vocabulary
+from ingest.contents import title_key
 from ingest.document import LIST_MARKER
 from ingest.headings import (
     PARAGRAPH_KIND,
@@ -56,6 +56,8 @@ _CONTINUES = (
 )
 MAX_TITLE_WORDS = 16
 MAX_CHAPTER_WORDS = 6
+#: A heading may end in a preposition when it is as short as "Expedieras till".
+MAX_LEAD_IN_WORDS = 3
 
 
 @dataclass
@@ -114,11 +116,18 @@ def build_blocks(lines: list[Line]) -> list[Block]:
 
 def _demote_empty_titles(blocks: list[Block]) -> list[Block]:
     """A title right above another title has no text of its own: it is a line of the text (an
-    indicator in a list, a label above its value), not a heading."""
-    for block, following in itertools.pairwise(blocks):
-        if block.heading_kind == following.heading_kind == "title":
-            block.kind, block.heading_kind = "paragraph", ""
-    return blocks
+    indicator in a list, a label above its value), not a heading. A heading right above the same
+    heading ("D R I F T B U D G E T" / "6.1 Driftbudget") is printed twice: the second stays."""
+    kept: list[Block] = []
+    for position, block in enumerate(blocks):
+        following = blocks[position + 1] if position + 1 < len(blocks) else None
+        if following is not None and block.kind == following.kind == "heading":
+            if title_key(block.text) == title_key(following.text):
+                continue
+            if block.heading_kind == following.heading_kind == "title":
+                block.kind, block.heading_kind = "paragraph", ""
+        kept.append(block)
+    return kept
 
 
 def _structural_heading(context: _Context, index: int) -> tuple[list[Block], int]:
@@ -186,7 +195,7 @@ def _paragraph_heading(context: _Context, index: int) -> tuple[list[Block], int]
         text = lines[following].text
         if diary_number(text):
             diaries.append(text)
-        elif _has_title_shape(text) and not paragraph_line(text):
+        elif _is_paragraph_title(text):
             title = text
         else:
             break
@@ -307,6 +316,9 @@ def _is_title(lines: list[Line], index: int, text: str, consumed: int) -> bool:
     if not _has_title_shape(text) or lines[index + consumed - 1].runs_on:
         return False
     previous = _previous_text(lines, index)
+    # After a lead-in ("Expedieras till") comes what it leads in, not a heading.
+    if previous is not None and previous.text.endswith(_CONTINUES):
+        return False
     if previous is not None and not lines[index].page_top and _runs_on(previous.text):
         return False
     body_index = _next_text_index(lines, index + consumed - 1)
@@ -323,6 +335,19 @@ def _is_title(lines: list[Line], index: int, text: str, consumed: int) -> bool:
     )
 
 
+def _is_paragraph_title(text: str) -> bool:
+    """The line under "§ 15" / "Dnr …" is the paragraph's title by its place; it needs only look
+    like one ("Rapportering av ej verkställda beslut, kvartal 4 2025")."""
+    words = text.split()
+    return (
+        text[0].isupper()
+        and len(words) <= MAX_TITLE_WORDS
+        and not text.endswith(SENTENCE_END)
+        and not paragraph_line(text)
+        and not LIST_MARKER.match(text)
+    )
+
+
 def _has_title_shape(text: str) -> bool:
     """Short, capitalised, unpunctuated, not a table row: a date, several capitalised words (column
     headers: "Åtgärd Ansvarig avdelning Slutdatum") or a long comma list give a row away."""
@@ -334,8 +359,10 @@ def _has_title_shape(text: str) -> bool:
     if _DATE.search(text) or ("," in text and len(words) > MAX_CHAPTER_WORDS):
         return False
     # A table row ("Servicenämnd 3,1", "Glasögonbidrag 3 miljoner kronor"), a line that a
-    # sentence wraps from ("… generera en utdelning på"), letters set one by one.
-    if _AMOUNT.search(text) or text.endswith(_CONTINUES) or is_letter_spaced(text):
+    # sentence wraps from ("… generera en utdelning på", but a heading "Expedieras till"),
+    # letters set one by one.
+    wraps = text.endswith(_CONTINUES) and len(words) > MAX_LEAD_IN_WORDS
+    if _AMOUNT.search(text) or wraps or is_letter_spaced(text):
         return False
     if re.search(r"[^\W\d_]-$", text):  # a word broken at the line end
         return False

@@ -17,7 +17,7 @@ from ingest.contents import drop_contents
 from ingest.document import PAGE_BREAK
 from ingest.furniture import drop_page_furniture, infer_pages
 from ingest.layout import mark_run_on_lines
-from ingest.lines import Line
+from ingest.lines import SENTENCE_END, Line
 from ingest.residue import drop_residue
 
 #: Stray tags that a PDF's structure tree leaves behind on lines of their own.
@@ -61,7 +61,6 @@ _MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|mailto:|www\.)[^)\s]*\)")
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)([^*_\n]+?)(?<=\S)\1")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
-SENTENCE_END = (".", "!", "?", ":", ";")
 
 #: Words that are joined by a trailing hyphen on purpose ("barn- och ungdomsvård").
 _COMPOUND_ELLIPSIS_NEXT = frozenset({"och", "eller", "samt", "respektive", "till", "som"})

@@ -17,24 +17,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ingest.headings import is_letter_spaced
 from ingest.lines import Line, Listing
 
 _TITLE = re.compile(r"^#*\s*innehåll(?:sförteckning)?\s*:?$", re.IGNORECASE)
-_LEADER = r"(?:\.{2,}|…{2,}|(?:\. ){3,})\s*\d{1,3}(?=$|\s+[^\W\d_])"
-#: A dot leader and page number, at the end of a line or before the entry of a second column.
-_DOTTED = re.compile(_LEADER)
+_LEADER = r"(?:\.{2,}|…{2,}|(?:\. ){3,})\s*\d{1,3}"
+#: A dot leader and page number ending the line; a line of two columns has one before, too.
+#: A price list ends in its unit ("Besök ......200 kr").
+_DOTTED = re.compile(_LEADER + "$")
 #: Three dots at least, to start a block.
-_DOTTED_START = re.compile(_LEADER.replace("{2,}", "{3,}", 1))
+_DOTTED_START = re.compile(_LEADER.replace("{2,}", "{3,}", 1) + "$")
+#: Where the titles of an interleaved line part.
+_LEADER_INSIDE = re.compile(_LEADER + r"(?=$|\s+[^\W\d_])")
 #: A title and a page number after white space: only inside a block.
 _PAGE_REF = re.compile(r"^(?=.*[^\W\d_])(.*?\S)\s+(\d{1,3})$")
 #: How a heading starts and ends: not a list item, a sentence or a line that a sentence wraps.
 _HEADING_SHAPE = re.compile(r"^[\dA-ZÅÄÖ].*[^.,;]$|^[\dA-ZÅÄÖ]$")
+#: An entry of a protocol's list of paragraphs.
+_PARAGRAPH_ENTRY = re.compile(r"^§\s*\d{1,4}\s+\S.*\s\d{1,3}$")
 _NUMBERING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)")
 _NOT_WORD = re.compile(r"[\W_]+")
 #: A title that wraps: at most this many lines without a page number before the one with it.
 MAX_WRAPPED = 2
 MAX_ENTRY_WORDS = 20
 MIN_ENTRIES = 2
+#: Pages a table of contents may skip between two entries without dot leaders.
+MAX_PAGE_JUMP = 50
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,7 @@ def _block_at(lines: list[Line], index: int) -> tuple[set[int], list[_Entry]] | 
     text = lines[index].text
     if _TITLE.match(text):
         start, title = index + 1, {index}
-    elif _DOTTED_START.search(text) and _dotted_follows(lines, index):
+    elif _starts_untitled_block(lines, index):
         start, title = index, set()
     else:
         return None
@@ -84,41 +92,50 @@ def _block_at(lines: list[Line], index: int) -> tuple[set[int], list[_Entry]] | 
     return taken | set(leftover), _with_levels(raw_entries)
 
 
-def _dotted_follows(lines: list[Line], index: int) -> bool:
+def _starts_untitled_block(lines: list[Line], index: int) -> bool:
+    """Dotted entries, or a protocol's list of paragraphs ("§ 107 Internkontrollplan 2026 6"),
+    with another one of their kind within the next lines."""
+    text = lines[index].text
     following = [line.text for line in lines[index + 1 :] if line.text][:3]
-    return any(_DOTTED.search(text) for text in following)
-
-
-def _is_entry(text: str) -> bool:
-    if _DOTTED.search(text):
-        return True
-    ref = _PAGE_REF.match(text)
-    return ref is not None and len(text.split()) <= MAX_ENTRY_WORDS and not _numeric(ref.group(1))
-
-
-def _numeric(text: str) -> bool:
-    """A table row's label and amounts ("Summa 12 400"), not a title."""
-    return sum(token.replace(",", "").isdigit() for token in text.split()) >= 2
+    if _DOTTED_START.search(text):
+        return any(_DOTTED.search(other) for other in following)
+    if _PARAGRAPH_ENTRY.match(text):
+        return bool(following) and _PARAGRAPH_ENTRY.match(following[0]) is not None
+    return False
 
 
 def _entries_from(lines: list[Line], start: int) -> tuple[set[int], list[list[str]]]:
-    """The block's lines and its entries, each as the printed pieces of one or more titles."""
+    """The block's lines and its entries, each as the printed pieces of one or more titles.
+    Without a dot leader, a page number must follow the one before, a little further on: a
+    table row that ends in an amount ("Summa 12 400") does not."""
     taken: set[int] = set()
     entries: list[list[str]] = []
     pending: list[int] = []
+    last_page = 0
     for index in range(start, len(lines)):
         text = lines[index].text
         if not text:
             continue
-        if _is_entry(text):
+        page = _page_of(text)
+        dotted = _DOTTED.search(text) is not None
+        if dotted or (page is not None and last_page <= page <= last_page + MAX_PAGE_JUMP):
             entries.append([lines[i].text for i in pending] + [text])
             taken.update([*pending, index])
             pending = []
+            last_page = last_page if dotted or page is None else page
         elif len(pending) < MAX_WRAPPED and _may_wrap(text):
             pending.append(index)
         else:
             break
     return taken, entries
+
+
+def _page_of(text: str) -> int | None:
+    """The page number of an entry without a dot leader."""
+    ref = _PAGE_REF.match(text)
+    if ref is None or len(text.split()) > MAX_ENTRY_WORDS:
+        return None
+    return int(ref.group(2))
 
 
 def _may_wrap(text: str) -> bool:
@@ -171,7 +188,7 @@ def _titles(pieces: list[str]) -> list[str]:
     """The titles in the printed pieces of one entry: the columns of an interleaved line are
     separate titles; the pieces of a wrapped title are one."""
     joined = " ".join(pieces)
-    parts = [part.strip() for part in _DOTTED.split(joined)]
+    parts = [part.strip() for part in _LEADER_INSIDE.split(joined)]
     if len(parts) == 1:
         ref = _PAGE_REF.match(joined)
         parts = [ref.group(1) if ref else joined]
@@ -230,7 +247,8 @@ def _title_lines(lines: list[Line], start: int, keys: set[str]) -> list[tuple[in
     texts = [i for i in range(start, len(lines)) if lines[i].text]
     found: list[tuple[int, dict[str, int]]] = []
     for position, index in enumerate(texts):
-        if not _HEADING_SHAPE.match(lines[index].text):
+        text = lines[index].text
+        if not _HEADING_SHAPE.match(text) or is_letter_spaced(text):
             continue
         key = title_key(lines[index].text)
         spans = {key: 1} if key in keys else {}

@@ -24,11 +24,14 @@ _PAGE_NUMBER = re.compile(
     r"(?:\s*\(\s*(\d{1,3})\s*\)|\s*(?:av|/)\s*(\d{1,3}))?\s*[-–]?$",
     re.IGNORECASE,
 )
-#: A header line that ends in its page number: "SAMMANTRÄDESPROTOKOLL Sida 3 av 12".
+#: A header line that ends in its page number: "SAMMANTRÄDESPROTOKOLL Sida 3 av 12",
+#: "PROTOKOLL 3(12)".
 _PAGE_NUMBER_AT_END = re.compile(
-    r"\bsida\s+(\d{1,3})(?:\s*\(\s*(\d{1,3})\s*\)|\s*(?:av|/)\s*(\d{1,3}))?$", re.IGNORECASE
+    r"(?:\bsida\s+|\s)(\d{1,3})(?:\s*\(\s*(\d{1,3})\s*\)|\s*(?:av|/)\s*(\d{1,3}))$"
+    r"|\bsida\s+(\d{1,3})$",
+    re.IGNORECASE,
 )
-_LETTER = re.compile(r"[^\W\d_]")
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
 #: Most page numbers of a chain are this many text lines apart at least; a column of a flattened
 #: table ("1", "2", "3" on consecutive lines) is not a chain of pages.
 MIN_PAGE_LINES = 5
@@ -59,8 +62,8 @@ def page_number(text: str) -> tuple[int, int | None] | None:
     match = _PAGE_NUMBER.match(text) or _PAGE_NUMBER_AT_END.search(text)
     if not match:
         return None
-    total = match.group(2) or match.group(3)
-    return int(match.group(1)), int(total) if total else None
+    number, total = match.group(1) or match.group(4), match.group(2) or match.group(3)
+    return int(number), int(total) if total else None
 
 
 def infer_pages(lines: list[Line]) -> list[Line]:
@@ -155,16 +158,19 @@ def _key(text: str) -> str:
 
 def _prefix_key(text: str) -> str | None:
     """The first words of a line, case kept: the constant part of a running header whose end
-    changes with the chapter. The cover's "Regionplan, budget och …" keeps its own case."""
+    changes with the chapter. The cover's "Regionplan, budget och …" keeps its own case, and
+    sentences that start alike ("Nämnden prioriterar arbetet med …") are no header."""
     words = text.split()
-    if len(words) <= PREFIX_WORDS:
+    if len(words) <= PREFIX_WORDS or text.endswith("."):
         return None
     return "^" + re.sub(r"\d+", "#", " ".join(words[:PREFIX_WORDS]))
 
 
 def drop_page_furniture(lines: list[Line]) -> list[Line]:
     """Running headers and footers (lines that repeat at the edges of many pages) and page
-    numbers, from the edge of each page inwards. Only paged text has them."""
+    numbers, from the edge of each page inwards. Only paged text has them. The furniture that
+    opens the document stays: there the header is its title block ("SAMMANTRÄDESPROTOKOLL /
+    Socialnämnden / Sammanträdesdatum / 2025-12-09"), which its metadata is read from."""
     pages: dict[int, list[int]] = {}
     for index, line in enumerate(lines):
         if line.text:
@@ -178,7 +184,7 @@ def drop_page_furniture(lines: list[Line]) -> list[Line]:
     repeated = {key for key, n in counts.items() if n >= max(MIN_CHAIN, len(pages) // 2)}
 
     def is_repeated(index: int) -> bool:
-        return any(key in repeated for key in _keys(lines[index].text))
+        return _is_repeated(lines[index].text, repeated)
 
     def is_furniture(index: int) -> bool:
         return is_repeated(index) or page_number(lines[index].text) is not None
@@ -189,10 +195,26 @@ def drop_page_furniture(lines: list[Line]) -> list[Line]:
             # A lone number counts only at the very edge: further in, it is a table cell.
             drop.update(itertools.takewhile(is_furniture, edge))
             drop.update(filter(is_repeated, edge))
-    # The same header where the converter put it mid-page, e.g. above the table of contents.
-    headers = {lines[i].text for i in drop if _LETTER.search(lines[i].text)}
+    text_lines = [index for indexes in pages.values() for index in indexes]
+    title_block: list[int] = list(itertools.takewhile(is_furniture, text_lines))
+    drop.difference_update(title_block)
+    # A running header where the converter put it mid-page, e.g. above the table of contents.
+    # Only a phrase: a single word ("Socialnämnden") is also a field of the text.
+    headers = {lines[i].text for i in drop if len(_LETTER_WORD.findall(lines[i].text)) >= 3}
     drop.update(i for i, line in enumerate(lines) if line.text in headers)
     return [line for index, line in enumerate(lines) if index not in drop]
+
+
+def _is_repeated(text: str, repeated: set[str]) -> bool:
+    """The line is a repeated one, or two of them that a layout-preserving converter put side by
+    side ("Justerandes signatur          Utdragsbestyrkande")."""
+    if any(key in repeated for key in _keys(text)):
+        return True
+    words = text.split()
+    return any(
+        _key(" ".join(words[:cut])) in repeated and _key(" ".join(words[cut:])) in repeated
+        for cut in range(1, len(words))
+    )
 
 
 def _keys(text: str) -> set[str]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: What ends a sentence, and so a paragraph's last line.
+SENTENCE_END = (".", "!", "?", ":", ";")
+
 
 @dataclass(frozen=True)
 class Listing:
