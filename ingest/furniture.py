@@ -202,7 +202,23 @@ def drop_page_furniture(lines: list[Line]) -> list[Line]:
     # Only a phrase: a single word ("Socialnämnden") is also a field of the text.
     headers = {lines[i].text for i in drop if len(_LETTER_WORD.findall(lines[i].text)) >= 3}
     drop.update(i for i, line in enumerate(lines) if line.text in headers)
-    return [line for index, line in enumerate(lines) if index not in drop]
+    return _without(lines, drop)
+
+
+def _without(lines: list[Line], drop: set[int]) -> list[Line]:
+    """The lines but those dropped. The blank lines around a dropped footer and header are one
+    blank line: the page break it was, which a sentence may run across."""
+    kept: list[Line] = []
+    dropped_since_kept = False
+    for index, line in enumerate(lines):
+        if index in drop:
+            dropped_since_kept = True
+            continue
+        if not line.text and dropped_since_kept and kept and not kept[-1].text:
+            continue
+        kept.append(line)
+        dropped_since_kept = False
+    return kept
 
 
 def _is_repeated(text: str, repeated: set[str]) -> bool:
