@@ -14,6 +14,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ingest.lines import Line
@@ -192,9 +193,7 @@ def drop_page_furniture(lines: list[Line]) -> list[Line]:
     drop: set[int] = set()
     for indexes in pages.values():
         for edge in (indexes[:EDGE_LINES], indexes[::-1][:EDGE_LINES]):
-            # A lone number counts only at the very edge: further in, it is a table cell.
-            drop.update(itertools.takewhile(is_furniture, edge))
-            drop.update(filter(is_repeated, edge))
+            drop.update(_edge_run(edge, is_repeated, is_furniture))
     text_lines = [index for indexes in pages.values() for index in indexes]
     title_block: list[int] = list(itertools.takewhile(is_furniture, text_lines))
     drop.difference_update(title_block)
@@ -219,6 +218,25 @@ def _without(lines: list[Line], drop: set[int]) -> list[Line]:
         kept.append(line)
         dropped_since_kept = False
     return kept
+
+
+def _edge_run(
+    edge: list[int], is_repeated: Callable[[int], bool], is_furniture: Callable[[int], bool]
+) -> list[int]:
+    """The furniture lines of a page edge, from the edge inwards. A lone number counts only
+    before the first line of text (further in, it is a table cell); a repeated line may stand
+    after one line of text (a photo credit above the running header), not after two (the fields
+    "Organ / Socialnämnden / Sammanträdesdatum" of a protocol's anslag)."""
+    run: list[int] = []
+    text_lines = 0
+    for index in edge:
+        if is_repeated(index) or (text_lines == 0 and is_furniture(index)):
+            run.append(index)
+            continue
+        text_lines += 1
+        if text_lines > 1:
+            break
+    return run
 
 
 def _is_repeated(text: str, repeated: set[str]) -> bool:

@@ -284,6 +284,13 @@ def test_fixture_furniture_is_gone_but_the_title_block_stays(file: str) -> None:
     assert not [t[:80] for t in texts if "Budget 2026 med plan 2027–2028 | Lomma kommun" in t]
 
 
+def test_the_anslag_keeps_the_fields_that_look_like_the_header() -> None:
+    texts = [squash(chunk.text) for chunk in chunks_of(FIXTURES_DIR / PROTOCOL_DEC)]
+    assert any(
+        "Organ Socialnämnden Sammanträdesdatum 2025-12-09 Datum för anslags" in t for t in texts
+    )
+
+
 @pytest.mark.parametrize("file", [PROTOCOL_DEC, PROTOCOL_FEB, PROTOCOL_KF])
 def test_protocol_paragraphs_are_sections_in_order(file: str) -> None:
     tops = [chunk.section[0] for chunk in chunks_of(FIXTURES_DIR / file) if chunk.section]
