@@ -115,8 +115,9 @@ def build_blocks(lines: list[Line]) -> list[Block]:
 
 
 def _demote_empty_titles(blocks: list[Block]) -> list[Block]:
-    """A title right above another title has no text of its own: it is a line of the text (an
-    indicator in a list, a label above its value), not a heading. A heading right above the same
+    """A title right above a heading that closes it (another title, a chapter of the outline, a
+    protocol's paragraph) has no text of its own: it is a line of the text (an indicator in a
+    list, a label above its value, a signature), not a heading. A heading right above the same
     heading ("D R I F T B U D G E T" / "6.1 Driftbudget") is printed twice: the second stays."""
     kept: list[Block] = []
     for position, block in enumerate(blocks):
@@ -124,10 +125,15 @@ def _demote_empty_titles(blocks: list[Block]) -> list[Block]:
         if following is not None and block.kind == following.kind == "heading":
             if title_key(block.text) == title_key(following.text):
                 continue
-            if block.heading_kind == following.heading_kind == "title":
+            if block.heading_kind == "title" and _closes_titles(following):
                 block.kind, block.heading_kind = "paragraph", ""
         kept.append(block)
     return kept
+
+
+def _closes_titles(heading: Block) -> bool:
+    top_of_outline = heading.heading_kind in ("num", "md") and heading.heading_rank == 1
+    return heading.heading_kind in ("title", PARAGRAPH_KIND) or top_of_outline
 
 
 def _structural_heading(context: _Context, index: int) -> tuple[list[Block], int]:
@@ -316,8 +322,9 @@ def _is_title(lines: list[Line], index: int, text: str, consumed: int) -> bool:
     if not _has_title_shape(text) or lines[index + consumed - 1].runs_on:
         return False
     previous = _previous_text(lines, index)
-    # After a lead-in ("Expedieras till") comes what it leads in, not a heading.
-    if previous is not None and previous.text.endswith(_CONTINUES):
+    # After a lead-in ("Expedieras till") comes what it leads in, and after a line that runs on
+    # into a name ("… anställda i Region") the rest of its sentence: no heading.
+    if previous is not None and (previous.text.endswith(_CONTINUES) or previous.runs_on):
         return False
     if previous is not None and not lines[index].page_top and _runs_on(previous.text):
         return False
@@ -325,6 +332,9 @@ def _is_title(lines: list[Line], index: int, text: str, consumed: int) -> bool:
     if body_index is None:
         return False
     if _starts_body(lines[body_index].text):
+        return True
+    # A short lead-in above the list it leads in ("Expedieras till" / "Kommunstyrelsen").
+    if text.endswith(_CONTINUES) and _has_title_shape(lines[body_index].text):
         return True
     # A heading right above a subheading ("Styrdokument" > "Lagar och förordningar").
     after = _next_text_index(lines, body_index)

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from ingest.lines import Line
+from ingest.lines import SENTENCE_END, Line
 
 #: Characters are no measure of printed width: a line this close to the widest one around it
 #: reaches the margin.
@@ -36,7 +36,8 @@ def mark_run_on_lines(lines: list[Line]) -> list[Line]:
         around = [lines[i].text for i in neighbours]
         current, following = lines[texts[position]].text, lines[texts[position + 1]].text
         next_word = following.split()[0]
-        if next_word in names and _reaches_margin(current, next_word, around):
+        ends_sentence = current.endswith(SENTENCE_END)
+        if not ends_sentence and next_word in names and _reaches_margin(current, next_word, around):
             marked[texts[position]] = replace(lines[texts[position]], runs_on=True)
     return marked
 
