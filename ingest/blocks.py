@@ -4,6 +4,8 @@ Plans mark structure in several ways: Markdown headings (converted PDFs, DOCX), 
 ("3.1 Nedbrutna mål och indikatorer"), keyword headings ("Målområde 2: …", "Mål 3"), and in plain
 PDF text only short title-like lines. When a document has explicit structure (Markdown or a valid
 numbering sequence), title-like lines are not trusted: in such documents they are table cells.
+Some headings need no such judgement: the titles that the table of contents lists (at the level
+it gives them), a protocol's paragraphs ("§ 112 …") and letter-spaced capitals ("D R I F T").
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from ingest.headings import (
     is_letter_spaced,
     letter_spaced_capitals,
     paragraph_line,
-    word_starts,
+    words_and_beginnings,
 )
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table"]
@@ -86,7 +88,7 @@ class _Context:
 
     @functools.cached_property
     def word_starts(self) -> frozenset[str]:
-        return word_starts(self.vocabulary)
+        return words_and_beginnings(self.vocabulary)
 
 
 def build_blocks(lines: list[Line]) -> list[Block]:

@@ -50,7 +50,7 @@ STRUCTURE_TOKENS = frozenset(
     ]
 )
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-SOFT_HYPHEN = "\u00ad"
+_SOFT_HYPHEN = "\u00ad"
 #: A soft hyphen where no word can be broken: before a space or a digit, after a digit or a space,
 #: next to another one. A document that has one prints its soft hyphens as hyphens and dashes.
 _PRINTED_SOFT_HYPHEN = re.compile(r"\u00ad(?=[ \d\u00ad,])|(?<=[\s\d\u00ad])\u00ad")
@@ -90,11 +90,11 @@ def resolve_soft_hyphens(text: str) -> str:
     for every printed hyphen, minus sign and dash ("hälso\u00ad och", "\u00ad0,9 %", alone in an
     empty table cell). Where a document shows that use, each one is a hyphen; elsewhere they
     vanish, except at a line end, where the word was broken and the hyphen printed."""
-    if SOFT_HYPHEN not in text:
+    if _SOFT_HYPHEN not in text:
         return text
     if _PRINTED_SOFT_HYPHEN.search(text):
-        return text.replace(SOFT_HYPHEN, "-")
-    return text.replace(SOFT_HYPHEN + "\n", "-\n").replace(SOFT_HYPHEN, "")
+        return text.replace(_SOFT_HYPHEN, "-")
+    return text.replace(_SOFT_HYPHEN + "\n", "-\n").replace(_SOFT_HYPHEN, "")
 
 
 def _split_pages(text: str) -> list[Line]:

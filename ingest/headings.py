@@ -80,7 +80,7 @@ def letter_spaced_capitals(text: str, word_starts: frozenset[str]) -> str | None
     return re.sub(r"\s*\(\s*", " (", re.sub(r",(?=\S)", ", ", joined)).strip()
 
 
-def word_starts(vocabulary: set[str]) -> frozenset[str]:
+def words_and_beginnings(vocabulary: set[str]) -> frozenset[str]:
     """The words and their beginnings of four letters or more ("balansräkning" of
     "balansräkningen"): what a compound in letter-spaced capitals is spelled from."""
     return frozenset(vocabulary | {w[:n] for w in vocabulary for n in range(4, len(w))})
