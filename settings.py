@@ -96,10 +96,29 @@ class AnswerSettings(BaseModel):
     )
     passages: int = Field(default=6, ge=1, description="Passages whose sentences are scored.")
     min_score: float = Field(
-        default=0.906,
-        description="Refuse when the best sentence scores below this (dense similarity + "
-        "lexical_weight × rarity-weighted word coverage + rank prior), fitted on the eval set "
-        "by `python -m eval.calibrate`.",
+        default=0.9,
+        description="Refuse unless a unit that answers scores at least this (dense similarity + "
+        "lexical_weight × rarity-weighted term coverage + rank prior), for questions whose kind "
+        "of answer cannot be checked (a statement, a list). Fitted on the fit eval set by "
+        "`python -m eval.calibrate`, which reports it on the held-out set.",
+    )
+    min_score_checked: float = Field(
+        default=0.9,
+        description="The same threshold for questions whose kind of answer is checked in the "
+        "unit (a count, an amount, a date, a law …): the check itself rules out most near "
+        "misses. Fitted like min_score.",
+    )
+    key_term_share: float = Field(
+        default=0.75,
+        gt=0,
+        le=1,
+        description="A question's key terms are those at least this share as rare as its rarest "
+        "one; a unit that answers and holds them all is quoted whatever its score.",
+    )
+    judged_units: int = Field(
+        default=5,
+        ge=1,
+        description="How many of the best-scoring units are judged for whether they answer.",
     )
     margin: float = Field(
         default=0.1,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant.answer import Citation
-from assistant.evidence import ScoredUnit
+from assistant.answerability import Judgement
 from settings import AnswerSettings
 
 _MARKER = re.compile(r"\[\d+\]")
@@ -29,8 +29,9 @@ class Draft:
 
 
 class Answerer(Protocol):
-    def answer(self, evidence: list[ScoredUnit], scope: str = "") -> Draft:
-        """Answer from ``evidence`` (best first) or refuse; ``scope`` names the side asked about."""
+    def answer(self, judgement: Judgement, scope: str = "") -> Draft:
+        """Answer from the units the judgement found answering, or refuse; ``scope`` names the
+        side asked about."""
         ...
 
 

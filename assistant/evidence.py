@@ -1,42 +1,28 @@
-"""Sentence-level evidence: every unit (sentence, list item, table) of the best passages, scored
-against the question.
+"""Sentence-level evidence: every unit (sentence, list item, table row) of the best passages,
+scored against the question.
 
 Passage retrieval finds the right neighbourhood; the answer must quote the right sentences. Each
 unit's score is its cosine similarity to the question (vectors computed once at ingest), plus the
-share of the question's content words (Swedish stems, weighted by rarity across all units) that the
-unit contains with its context, plus a small prior from its passage's rank. A question word that no
-plan uses at all ("matlådor") weighs most: dense similarity alone hardly tells an unanswerable
-question from an answerable one, a missing rare word does. Nothing here encodes text.
+share of the question's content terms (`assistant.terms`: base forms, compound parts; weighted by
+rarity across all units) that the unit contains with its context (heading or list lead-in), plus a
+small prior from its passage's rank. A question word that no plan uses at all ("matlådor") weighs
+most: dense similarity alone hardly tells an unanswerable question from an answerable one, a
+missing rare word does. Nothing here encodes text.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import Stemmer
-from bm25s.stopwords import STOPWORDS_SWEDISH
 
+from assistant.terms import Term, TermNormaliser, present
 from index.plan_index import SearchHit
 from index.unit_vectors import embedding_texts
 from ingest.document import LIST_MARKER, Chunk
-
-#: Words that say what kind of question it is, or how it is phrased, not what it is about: a plan
-#: never says "hur mycket pengar", it says "budget … tkr".
-_QUESTION_WORDS = frozenset(
-    (
-        "vad vilka vilken vilket hur när var varför vem vems finns gäller står säger enligt "
-        "plan planen planerna planens kommun kommunen kommunens nämnd nämnden nämndens "
-        "socialnämnden socialnämndens fråga ska skall kan får fick göra gör gjorde många mycket "
-        "stor stort stora ofta går gick tog vill sköter ligger egentligen alltså nummer numret "
-        "sfs-numret pengar pengarna hänvisar anger nämner tar upp finns ha har hade"
-    ).split()
-)
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -62,40 +48,63 @@ class ScoredUnit:
         return self.text.rstrip().endswith(":")
 
 
+@dataclass(frozen=True)
+class WeightedTerm:
+    """A question term and how rare it is across all units (higher: rarer)."""
+
+    term: Term
+    weight: float
+
+
 class EvidenceScorer:
-    def __init__(self, stemmer: str, lexical_weight: float, rank_weight: float) -> None:
-        self._stemmer = Stemmer.Stemmer(stemmer)
+    def __init__(
+        self, normaliser: TermNormaliser, lexical_weight: float, rank_weight: float
+    ) -> None:
+        self._normaliser = normaliser
         self._lexical_weight = lexical_weight
         self._rank_weight = rank_weight
         self._idf: dict[str, float] = {}
         self._unseen_idf = 1.0
-        #: Each chunk's units' stems (with their context), kept from `fit` for the questions.
-        self._unit_stems: dict[str, list[set[str]]] = {}
+        #: Each chunk's units' term forms with their context, kept from `fit` for the questions.
+        self._unit_forms: dict[str, list[set[str]]] = {}
 
     def fit(self, chunks: list[Chunk]) -> None:
-        """Learn how rare each word stem is across all units of the index."""
+        """Learn how rare each term is across all units of the index."""
         frequency: Counter[str] = Counter()
         units = 0
-        self._unit_stems = {}
+        self._unit_forms = {}
         for chunk in chunks:
-            for stems in self._stems_of_units(chunk):
-                frequency.update(stems)
+            for forms in self.unit_forms(chunk):
+                frequency.update(forms)
                 units += 1
         self._unseen_idf = math.log(1 + units)
-        self._idf = {stem: math.log(1 + units / count) for stem, count in frequency.items()}
+        self._idf = {form: math.log(1 + units / count) for form, count in frequency.items()}
 
-    def _stems_of_units(self, chunk: Chunk) -> list[set[str]]:
-        """Stems of each unit with its context; a chunk added after `fit` is stemmed on use."""
-        stems = self._unit_stems.get(chunk.id)
-        if stems is None:
-            stems = [self.content_stems(text) for text in embedding_texts(chunk)]
-            self._unit_stems[chunk.id] = stems
-        return stems
+    def unit_forms(self, chunk: Chunk) -> list[set[str]]:
+        """Term forms of each unit with its context; a chunk added after `fit` is read on use."""
+        forms = self._unit_forms.get(chunk.id)
+        if forms is None:
+            forms = [self._normaliser.forms(text) for text in embedding_texts(chunk)]
+            self._unit_forms[chunk.id] = forms
+        return forms
 
-    def content_stems(self, text: str) -> set[str]:
-        words = [w for w in _WORD.findall(text.lower()) if not w.isdigit()]
-        content = [w for w in words if w not in STOPWORDS_SWEDISH and w not in _QUESTION_WORDS]
-        return set(self._stemmer.stemWords(content))
+    def term(self, word: str) -> Term:
+        return self._normaliser.term(word)
+
+    def weighted_terms(self, question: str) -> list[WeightedTerm]:
+        """The question's content terms, each once, rarest first."""
+        terms = dict.fromkeys(self._normaliser.terms(question))
+        weighted = [WeightedTerm(term, self._rarity(term)) for term in terms]
+        return sorted(weighted, key=lambda t: t.weight, reverse=True)
+
+    def _rarity(self, term: Term) -> float:
+        if term.form in self._idf:
+            return self._idf[term.form]
+        # A compound no unit has: as rare as its rarest part, when every part is known.
+        parts = [self._idf.get(part) for part in term.parts]
+        if parts and None not in parts:
+            return max(weight for weight in parts if weight is not None)
+        return self._unseen_idf
 
     def score(
         self,
@@ -105,9 +114,7 @@ class EvidenceScorer:
         unit_vectors: Callable[[str], np.ndarray | None],
     ) -> list[ScoredUnit]:
         """All units of the hits, best first."""
-        wanted = {
-            stem: self._idf.get(stem, self._unseen_idf) for stem in self.content_stems(question)
-        }
+        wanted = self.weighted_terms(question)
         scored: list[ScoredUnit] = []
         for hit in hits:
             vectors = unit_vectors(hit.chunk.id)
@@ -115,17 +122,17 @@ class EvidenceScorer:
                 continue  # indexed before units existed: re-ingest to quote from it
             similarities = vectors @ question_vector
             prior = self._rank_weight * (len(hits) - hit.rank) / max(len(hits), 1)
-            for index, stems in enumerate(self._stems_of_units(hit.chunk)):
-                lexical = _coverage(wanted, stems)
+            for index, forms in enumerate(self.unit_forms(hit.chunk)):
+                lexical = coverage(wanted, forms)
                 dense = float(similarities[index])
                 score = dense + self._lexical_weight * lexical + prior
                 scored.append(ScoredUnit(hit.chunk, hit.rank, index, score, dense, lexical))
         return sorted(scored, key=lambda unit: unit.score, reverse=True)
 
 
-def _coverage(wanted: dict[str, float], present: set[str]) -> float:
-    """The rarity-weighted share of the question's stems that are present."""
-    total = sum(wanted.values())
+def coverage(wanted: list[WeightedTerm], forms: set[str]) -> float:
+    """The rarity-weighted share of the question's terms that are present in `forms`."""
+    total = sum(term.weight for term in wanted)
     if not total:
         return 0.0
-    return sum(weight for stem, weight in wanted.items() if stem in present) / total
+    return sum(term.weight for term in wanted if present(term.term, forms)) / total

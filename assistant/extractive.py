@@ -12,6 +12,7 @@ import re
 from itertools import groupby
 
 from assistant.answer import Citation
+from assistant.answerability import Judgement
 from assistant.answerer import Draft
 from assistant.evidence import ScoredUnit
 from ingest.document import LIST_MARKER
@@ -27,18 +28,22 @@ class ExtractiveAnswerer:
         self._settings = settings
         self._templates = templates("extractive_sv")
 
-    def answer(self, evidence: list[ScoredUnit], scope: str = "") -> Draft:
-        """Answer from ``evidence`` (best first), or refuse when nothing is good enough."""
-        chosen = self.select(evidence)
+    def answer(self, judgement: Judgement, scope: str = "") -> Draft:
+        """Quote the units that answer (best first), or refuse when none does."""
+        chosen = self.select(judgement)
         if not chosen:
             return Draft(self._templates["refusal"].format(scope=scope), refused=True)
         return self._compose(chosen)
 
-    def select(self, evidence: list[ScoredUnit]) -> list[ScoredUnit]:
-        if not evidence or evidence[0].score < self._settings.min_score:
+    def select(self, judgement: Judgement) -> list[ScoredUnit]:
+        """The answering units within the margin of the best or holding the question's key
+        terms, as many as a statement allows, each list with its lead-in."""
+        answering = judgement.answering
+        if not answering:
             return []
-        floor = evidence[0].score - self._settings.margin
-        chosen = [unit for unit in evidence if unit.score >= floor]
+        floor = answering[0].score - self._settings.margin
+        keyed = {(unit.chunk.id, unit.index) for unit in judgement.keyed}
+        chosen = [u for u in answering if u.score >= floor or (u.chunk.id, u.index) in keyed]
         chosen = chosen[: self._settings.max_statements]
         return _in_plan_order(self._with_whole_lists(chosen))
 

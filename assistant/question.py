@@ -352,13 +352,13 @@ _LAW_PHRASE = re.compile(
     re.IGNORECASE,
 )
 _INTERROGATIVES = frozenset({"vilken", "vilket", "vilka"})
-#: Words that end in "lag" without being laws ("förslag", "underlag", "bolag"...).
+#: Words that end in "lag" without being laws ("förslag", "klockslag", "underlag", "bolag"...).
 _NOT_LAWS = (
     "förslag", "underlag", "avslag", "inslag", "utslag", "anslag", "påslag", "tillslag",
-    "beslag", "upplag", "samlag", "bolag", "förlag", "uppslag", "omslag", "handslag",
+    "beslag", "upplag", "samlag", "bolag", "förlag", "uppslag", "omslag", "handslag", "klockslag",
 )  # fmt: skip
 _LAW_NOUN = re.compile(
-    r"(?P<stem>\w*(?:lag|förordning|föreskrift|författning|lagrum|paragraf|balk))"
+    r"(?P<stem>\w*(?:lag|förordning|föreskrift|författning|lagrum|paragraf|balk|bestämmelse))"
     r"(?:en|ens|ar|arna|er|erna|s)?|sfs(?:-\w+)?",
     re.IGNORECASE,
 )
@@ -366,11 +366,12 @@ _LAW_NOUN = re.compile(
 
 def asks_for_law(question: str) -> bool:
     """Whether a question asks which law (or regulation) something rests on."""
-    return _LAW_PHRASE.search(question) is not None or _asks_which_law(_words(question))
+    return _LAW_PHRASE.search(question) is not None or asks_which_law(question)
 
 
-def _asks_which_law(words: list[str]) -> bool:
+def asks_which_law(question: str) -> bool:
     """ "vilken lag", "vilket SFS-nummer", "vilka allmänna råd", with up to two words between."""
+    words = _words(question)
     for index, word in enumerate(words):
         if word not in _INTERROGATIVES:
             continue

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import Answer, Citation, ComparisonSide
+from assistant.answerability import AnswerabilityJudge
 from assistant.answerer import Draft, check_grounding, make_answerer
 from assistant.conversation import resolve
 from assistant.evidence import EvidenceScorer, ScoredUnit
 from assistant.question import QuestionIntent
+from assistant.terms import TermNormaliser
 from index.embedding import load_embedder
 from index.plan_index import PlanIndex, SearchHit
 from ingest.laws import find_laws
@@ -52,6 +54,7 @@ class Assistant:
         self._settings = settings
         self._index = index
         self._scorer = self._fitted_scorer()
+        self._judge = AnswerabilityJudge(settings.answer, self._scorer)
         self._answerer = make_answerer(settings.answer)
         self._templates = templates("extractive_sv")
 
@@ -63,15 +66,22 @@ class Assistant:
     def index(self) -> PlanIndex:
         return self._index
 
+    @property
+    def judge(self) -> AnswerabilityJudge:
+        return self._judge
+
     def refresh(self) -> None:
         """Learn the word rarities again after documents were added or removed. The new scorer
         replaces the old one in one assignment, so a question asked meanwhile uses either."""
         self._scorer = self._fitted_scorer()
+        self._judge = AnswerabilityJudge(self._settings.answer, self._scorer)
 
     def _fitted_scorer(self) -> EvidenceScorer:
         answer = self._settings.answer
         scorer = EvidenceScorer(
-            self._settings.lexical.stemmer, answer.lexical_weight, answer.rank_weight
+            TermNormaliser(self._settings.lexical.stemmer),
+            answer.lexical_weight,
+            answer.rank_weight,
         )
         scorer.fit(self._index.chunks())
         return scorer
@@ -155,7 +165,8 @@ class Assistant:
             return self._refusal(question, message)
         plan_years = _plan_years(indexed, scope.municipality)
         hits, evidence, must_mention = self.evidence(intent, scope, query, plan_years)
-        draft = check_grounding(self._answerer.answer(evidence, _scope_phrase(scope)))
+        judgement = self._judge.judge(intent.text, evidence)
+        draft = check_grounding(self._answerer.answer(judgement, _scope_phrase(scope)))
         if draft.refused and must_mention and not evidence:
             draft = Draft(
                 self._templates["not_indexed_year"].format(

@@ -1,104 +1,145 @@
-"""Calibrate when the answerer refuses: the lexical weight and the minimum evidence score.
+"""Fit when the assistant refuses on the fit set, and report the fit on the held-out set.
 
-`python -m eval.calibrate [--set FILE]` scores the evidence of every single-scope question of the
-set once, then searches the weight and threshold that best separate answerable from unanswerable
-questions (balanced accuracy). It fits on half of the items and reports the other half, so the
-figure printed is not the one it was fitted on; then it fits on all and prints the values to put in
-`AnswerSettings`. Changing the defaults stays a deliberate commit.
+`python -m eval.calibrate` judges the evidence of every single-scope question of both registered
+sets once (each over its own corpus index), then searches the thresholds `min_score`,
+`min_score_checked` and the number of units judged (`judged_units`) that best separate answerable
+from unanswerable questions of the *fit* set (balanced accuracy of refusals and answers). It prints
+the chosen values with their figures on the fit set (in sample) and on the held-out set (out of
+sample). Changing the defaults in `AnswerSettings` stays a deliberate commit.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from assistant.cli import configure_runtime
+from eval.registry import EVAL_SETS, EvalSet
 from eval.runner import load_set
 from settings import Settings, get_settings
 
-DEFAULT_SET = Path(__file__).parent / "sets" / "plans.jsonl"
-WEIGHTS = [round(0.1 * step, 1) for step in range(0, 11)]
+#: Where the thresholds are searched: scores are cosine similarity plus bonuses, so they live here.
+THRESHOLDS = [round(0.75 + 0.005 * step, 3) for step in range(61)]
+JUDGED_UNITS = [1, 3, 5, 10, 20]
 
 
 @dataclass(frozen=True)
 class Observation:
+    """One question: whether it is answerable, and its best units' scores and fits, best first."""
+
     item_id: str
     answerable: bool
-    dense: np.ndarray
-    lexical: np.ndarray
-    prior: np.ndarray
-
-    def best(self, weight: float) -> float:
-        if not len(self.dense):
-            return float("-inf")
-        return float(np.max(self.dense + weight * self.lexical + self.prior))
+    checked: bool
+    scores: np.ndarray
+    fits: np.ndarray
 
 
-def observe(set_path: Path, settings: Settings) -> list[Observation]:
+@dataclass(frozen=True)
+class Thresholds:
+    other: float
+    checked: float
+    judged: int
+
+    def answers(self, observation: Observation) -> bool:
+        threshold = self.checked if observation.checked else self.other
+        scores, fits = observation.scores[: self.judged], observation.fits[: self.judged]
+        return bool(np.any(fits & (scores >= threshold)))
+
+
+@dataclass(frozen=True)
+class Figures:
+    refusal: float
+    false_refusal: float
+
+    @property
+    def balanced_accuracy(self) -> float:
+        return (self.refusal + 1 - self.false_refusal) / 2
+
+    def __str__(self) -> str:
+        return (
+            f"refusal {self.refusal:.2f}, false refusal {self.false_refusal:.2f}, "
+            f"balanced accuracy {self.balanced_accuracy:.2f}"
+        )
+
+
+def observe(eval_set: EvalSet, settings: Settings) -> list[Observation]:
     from assistant.conversation import resolve
+    from assistant.expectation import expectation
     from assistant.service import Assistant
+    from eval.corpus_index import index_corpus
 
-    assistant = Assistant.open(settings)
+    assistant = Assistant.open(index_corpus(eval_set, settings))
     indexed = assistant.indexed()
-    weight = settings.answer.lexical_weight
+    plan_years = sorted({y for ys in indexed.values() for y in ys})
+    judged = max(JUDGED_UNITS)
     observations = []
-    for item in load_set(set_path):
+    for item in load_set(eval_set.questions):
         intent = resolve(item.question, None)
         scopes = assistant.scopes(intent, None, None)
         if len(scopes) != 1 or (scopes[0].municipality and scopes[0].municipality not in indexed):
-            continue  # comparisons and municipalities without plans are decided otherwise
-        plan_years = sorted({y for ys in indexed.values() for y in ys})
+            continue  # comparisons and organisations without documents are decided otherwise
         _, units, _ = assistant.evidence(intent, scopes[0], intent.text, plan_years)
-        dense = np.array([u.dense for u in units])
-        lexical = np.array([u.lexical for u in units])
-        prior = np.array([u.score - u.dense - weight * u.lexical for u in units])
-        observations.append(Observation(item.id, item.answerable, dense, lexical, prior))
+        judge = assistant.judge
+        asked = expectation(intent.text)
+        best = units[:judged]
+        observations.append(
+            Observation(
+                item.id,
+                item.answerable,
+                asked.checked,
+                np.array([unit.score for unit in best]),
+                np.array([judge.fits(unit, asked) for unit in best], dtype=bool),
+            )
+        )
     return observations
 
 
-def balanced_accuracy(observations: list[Observation], weight: float, threshold: float) -> float:
-    answered = [o.best(weight) >= threshold for o in observations]
-    good_refusals = [not a for a, o in zip(answered, observations, strict=True) if not o.answerable]
-    good_answers = [a for a, o in zip(answered, observations, strict=True) if o.answerable]
-    parts = [float(np.mean(p)) for p in (good_refusals, good_answers) if p]
-    return float(np.mean(parts)) if parts else 0.0
+def figures(observations: Sequence[Observation], thresholds: Thresholds) -> Figures:
+    answered = [thresholds.answers(o) for o in observations]
+    refused = [not a for a, o in zip(answered, observations, strict=True) if not o.answerable]
+    wrongly = [not a for a, o in zip(answered, observations, strict=True) if o.answerable]
+    return Figures(
+        float(np.mean(refused)) if refused else 0.0, float(np.mean(wrongly)) if wrongly else 0.0
+    )
 
 
-def fit(observations: list[Observation]) -> tuple[float, float, float]:
-    """(weight, threshold, balanced accuracy); ties go to the lower threshold (fewer refusals)."""
-    best = (0.0, 0.0, -1.0)
-    for weight in WEIGHTS:
-        scores = sorted({o.best(weight) for o in observations})
-        for threshold in scores:
-            accuracy = balanced_accuracy(observations, weight, threshold)
-            if accuracy > best[2] + 1e-9:
-                best = (weight, threshold, accuracy)
+def fit(observations: Sequence[Observation]) -> tuple[Thresholds, Figures]:
+    """The thresholds with the best balanced accuracy; ties go to fewer units judged and lower
+    thresholds (fewer refusals of answerable questions)."""
+    best: tuple[Thresholds, Figures] | None = None
+    for judged, checked, other in itertools.product(JUDGED_UNITS, THRESHOLDS, THRESHOLDS):
+        thresholds = Thresholds(other, checked, judged)
+        result = figures(observations, thresholds)
+        if best is None or result.balanced_accuracy > best[1].balanced_accuracy + 1e-9:
+            best = (thresholds, result)
+    assert best is not None
     return best
 
 
 def main() -> None:
     configure_runtime()
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--set", type=Path, default=DEFAULT_SET)
-    args = parser.parse_args()
-    observations = observe(args.set, get_settings())
-    halves = observations[0::2], observations[1::2]
-    for name, (train, test) in (("even→odd", halves), ("odd→even", halves[::-1])):
-        weight, threshold, train_accuracy = fit(train)
-        test_accuracy = balanced_accuracy(test, weight, threshold)
-        print(
-            f"{name}: weight {weight}, threshold {threshold:.3f}: balanced accuracy "
-            f"{train_accuracy:.2f} fitted, {test_accuracy:.2f} held out"
-        )
-    weight, threshold, accuracy = fit(observations)
-    answerable = sum(o.answerable for o in observations)
+    parser.parse_args()
+    settings = get_settings()
+    fit_set = next(s for s in EVAL_SETS.values() if s.role == "fit")
+    held_out = [s for s in EVAL_SETS.values() if s.role == "held-out" and s.missing() is None]
+    thresholds, in_sample = fit(observe(fit_set, settings))
     print(
-        f"all {len(observations)} items ({answerable} answerable): lexical_weight={weight} "
-        f"min_score={threshold:.3f} (balanced accuracy {accuracy:.2f})"
+        f"fitted on {fit_set.name}: min_score={thresholds.other} "
+        f"min_score_checked={thresholds.checked} judged_units={thresholds.judged}"
     )
+    print(f"  {fit_set.name} (in sample): {in_sample}")
+    current = Thresholds(
+        settings.answer.min_score, settings.answer.min_score_checked, settings.answer.judged_units
+    )
+    for eval_set in held_out:
+        observations = observe(eval_set, settings)
+        print(f"  {eval_set.name} (out of sample): {figures(observations, thresholds)}")
+        print(f"  {eval_set.name} with the current settings: {figures(observations, current)}")
 
 
 if __name__ == "__main__":

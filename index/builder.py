@@ -118,7 +118,7 @@ def _ingest_file(
         return
     processed = process_document(loaded, settings, combined)
     recorded = index.document(file)
-    if recorded is not None and recorded.sha256 == loaded.sha256:
+    if recorded is not None and recorded.is_current(loaded.sha256):
         # Same text, metadata given: only a real change of metadata re-indexes the document.
         if recorded.as_meta() == processed.meta:
             report.unchanged.append(str(file))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from ingest.document import Chunk, DocumentMeta
+from ingest.document import INGEST_VERSION, Chunk, DocumentMeta
 
 CATALOG_FILE = "catalog.json"
 CATALOG_VERSION = 1
@@ -30,7 +30,12 @@ class DocumentRecord(DocumentMeta):
     file: str
     path: str = Field(description="Absolute path of the source file: the document's identity.")
     sha256: str
+    ingest_version: int = Field(default=1, description="The ingest version of its chunks.")
     chunk_ids: list[str]
+
+    def is_current(self, sha256: str) -> bool:
+        """Whether this record is of the file with `sha256`, made by the current ingest."""
+        return self.sha256 == sha256 and self.ingest_version == INGEST_VERSION
 
     @classmethod
     def from_chunks(cls, chunks: list[Chunk]) -> DocumentRecord:
@@ -47,6 +52,7 @@ class DocumentRecord(DocumentMeta):
             file=first.file,
             path=first.path,
             sha256=first.sha256,
+            ingest_version=first.ingest_version,
             chunk_ids=[c.id for c in chunks],
         )
 

@@ -108,20 +108,22 @@ class PlanIndex:
         return self._catalog.document(str(path))
 
     def has_document(self, path: str | Path, sha256: str) -> bool:
-        """True if this exact version (same content hash) of the file at `path` is indexed."""
+        """True if this exact version (same content hash) of the file at `path` is indexed, as the
+        current ingest makes it."""
         record = self.document(path)
-        return record is not None and record.sha256 == sha256
+        return record is not None and record.is_current(sha256)
 
     def add_document(
         self, chunks: list[Chunk], progress: ProgressCallback | None = None
     ) -> DocumentRecord:
         """Index one document's chunks, replacing any older version at the same path.
 
-        An unchanged document (same path and sha256) is left as it is and nothing is embedded.
+        An unchanged document (same path, sha256 and ingest version) is left as it is and nothing
+        is embedded.
         """
         record = DocumentRecord.from_chunks(chunks)
         existing = self._catalog.document(record.path)
-        if existing is not None and existing.sha256 == record.sha256:
+        if existing is not None and existing.is_current(record.sha256):
             return existing
         self._catalog.check_ids_free(record)
         # Embedding is the slow part (seconds per document): outside the lock, searches go on.

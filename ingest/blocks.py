@@ -4,27 +4,47 @@ Plans mark structure in several ways: Markdown headings (converted PDFs, DOCX), 
 ("3.1 Nedbrutna mål och indikatorer"), keyword headings ("Målområde 2: …", "Mål 3"), and in plain
 PDF text only short title-like lines. When a document has explicit structure (Markdown or a valid
 numbering sequence), title-like lines are not trusted: in such documents they are table cells.
+Some headings need no such judgement: the titles that the table of contents lists (at the level
+it gives them), a protocol's paragraphs ("§ 112 …") and letter-spaced capitals ("D R I F T").
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
 
 from ingest.cleaning import SENTENCE_END, Line, join_wrapped, vocabulary
+from ingest.contents import title_key
 from ingest.document import LIST_MARKER
+from ingest.headings import (
+    PARAGRAPH_KIND,
+    diary_number,
+    is_letter_spaced,
+    letter_spaced_capitals,
+    paragraph_line,
+    words_and_beginnings,
+)
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table"]
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2})\s+(\S.*)$")
+#: The number of a listed heading: "1. Förord" too, which unlisted is a list item.
+_HEADING_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s")
 _KEYWORD = re.compile(
     r"^(Målområde|Mål|Delmål|Utvecklingsområde|Fokusområde|Strategiskt mål|Kapitel|Bilaga|Avsnitt)"
     r"\s+(\d{1,2}[a-z]?)(?:\s*[:.–-]\s*(.*))?$"
 )
 _DATE = re.compile(r"\b\d{4}[-–]\d{2}[-–]\d{2}\b")
 _NUMBER_TOKEN = re.compile(r"^[-+–]?\d[\d,.:%/]*%?$")
+#: An amount: a number with a unit, or a number that ends the line and is no year.
+_AMOUNT = re.compile(
+    r"\d\s*(?:%|procent\b|kr\b|kronor\b|tkr\b|mnkr\b|mdkr\b|miljon|miljard)"
+    r"|(?<!\S)(?!(?:19|20)\d\d$)[-+–]?\d[\d,.]*$",
+    re.IGNORECASE,
+)
 #: Line endings that cannot end a heading: the heading goes on on the next printed line.
 _CONTINUES = (
     ",",
@@ -38,6 +58,8 @@ _CONTINUES = (
 )
 MAX_TITLE_WORDS = 16
 MAX_CHAPTER_WORDS = 6
+#: A heading may end in a preposition when it is as short as "Expedieras till".
+MAX_LEAD_IN_WORDS = 3
 
 
 @dataclass
@@ -61,6 +83,12 @@ class _Context:
     #: Lines shorter than this end before the right margin: in wrapped PDF text a short,
     #: unpunctuated line is a table cell, not prose.
     short_line: int
+    #: The number of the last protocol paragraph ("§ 112") taken for a heading.
+    paragraph: int = 0
+
+    @functools.cached_property
+    def word_starts(self) -> frozenset[str]:
+        return words_and_beginnings(self.vocabulary)
 
 
 def build_blocks(lines: list[Line]) -> list[Block]:
@@ -75,12 +103,113 @@ def build_blocks(lines: list[Line]) -> list[Block]:
         if not lines[index].text:
             index += 1
             continue
+        structural, consumed = _structural_heading(context, index)
+        if structural:
+            blocks.extend(structural)
+            index += consumed
+            continue
         heading, consumed = _heading_at(lines, index, context.explicit, context.numbering)
         if heading is None:
             block, consumed = _body_block_at(context, index)
         blocks.append(heading or block)
         index += consumed
-    return blocks
+    return _demote_empty_titles(blocks)
+
+
+def _demote_empty_titles(blocks: list[Block]) -> list[Block]:
+    """A title right above a heading that closes it (another title, a chapter of the outline, a
+    protocol's paragraph) has no text of its own: it is a line of the text (an indicator in a
+    list, a label above its value, a signature), not a heading. A heading right above the same
+    heading ("D R I F T B U D G E T" / "6.1 Driftbudget") is printed twice: the second stays."""
+    kept: list[Block] = []
+    for position, block in enumerate(blocks):
+        following = blocks[position + 1] if position + 1 < len(blocks) else None
+        if following is not None and block.kind == following.kind == "heading":
+            if title_key(block.text) == title_key(following.text):
+                continue
+            if block.heading_kind == "title" and _closes_titles(following):
+                block.kind, block.heading_kind = "paragraph", ""
+        kept.append(block)
+    return kept
+
+
+def _closes_titles(heading: Block) -> bool:
+    top_of_outline = heading.heading_kind in ("num", "md") and heading.heading_rank == 1
+    return heading.heading_kind in ("title", PARAGRAPH_KIND) or top_of_outline
+
+
+def _structural_heading(context: _Context, index: int) -> tuple[list[Block], int]:
+    """A heading that the document marks beyond doubt: listed in its table of contents, a
+    protocol paragraph or letter-spaced capitals. With a diarienummer, the heading of a protocol
+    paragraph is followed by a paragraph that holds it."""
+    line = context.lines[index]
+    if line.listed:
+        return _listed_heading(context, index)
+    paragraph = _paragraph_heading(context, index)
+    if paragraph[0]:
+        return paragraph
+    spaced = letter_spaced_capitals(line.text, context.word_starts)
+    if spaced is None:
+        return [], 0
+    following = _next_text_index(context.lines, index)
+    wrapped = (
+        letter_spaced_capitals(context.lines[following].text, context.word_starts)
+        if following
+        else None
+    )
+    if spaced.endswith(",") and wrapped is not None and following is not None:
+        return [Block("heading", f"{spaced} {wrapped}", line.page, "spaced")], following + 1 - index
+    return [Block("heading", spaced, line.page, "spaced")], 1
+
+
+def _listed_heading(context: _Context, index: int) -> tuple[list[Block], int]:
+    """A title listed in the table of contents, at the level the table gives it, in the family
+    of numbered headings: an unnumbered "Inledning" listed beside "1. …" is its sibling."""
+    lines = context.lines
+    listing = lines[index].listed
+    assert listing is not None
+    # The table of contents shows whether a word broken over the lines has a hyphen of its own.
+    known = context.vocabulary | vocabulary([Line(listing.title, 0)])
+    text, end = lines[index].text, index
+    for _ in range(listing.lines - 1):
+        following = _next_text_index(lines, end)
+        if following is None:
+            break
+        text, end = join_wrapped(text, lines[following].text, known), following
+    number = _HEADING_NUMBER.match(text)
+    if number:
+        context.numbering.advance(number.group(1))
+    return [Block("heading", text, lines[index].page, "num", listing.level)], end + 1 - index
+
+
+def _paragraph_heading(context: _Context, index: int) -> tuple[list[Block], int]:
+    """ "§ 112 Title", or "§ 112" (with a diarienummer or not) above its title line. Paragraph
+    numbers rise through a protocol; a "§ 12" that a sentence wraps onto is no heading."""
+    lines = context.lines
+    found = paragraph_line(lines[index].text)
+    previous = _previous_text(lines, index)
+    if found is None or found.number <= context.paragraph:
+        return [], 0
+    if previous is not None and previous.text.endswith(_CONTINUES):
+        return [], 0
+    context.paragraph = found.number
+    page = lines[index].page
+    diaries = [found.diary_number] if found.diary_number else []
+    title, end = found.title, index
+    while not title:
+        following = _next_text_index(lines, end)
+        if following is None:
+            break
+        text = lines[following].text
+        if diary_number(text):
+            diaries.append(text)
+        elif _is_paragraph_title(text):
+            title = text
+        else:
+            break
+        end = following
+    heading = Block("heading", f"§ {found.number} {title}".strip(), page, PARAGRAPH_KIND)
+    return [heading, *(Block("paragraph", d, page) for d in diaries)], end + 1 - index
 
 
 def _has_explicit_structure(lines: list[Line]) -> bool:
@@ -155,6 +284,9 @@ def _numbered_heading(lines: list[Line], index: int, numbering: _Numbering) -> s
     number, title = match.groups()
     if not title[0].isupper() or title.endswith((*SENTENCE_END, ",")):
         return None
+    # No chapter is numbered 0: "0 B 2028" is the axis of a chart.
+    if "0" in number.rstrip(".").split(".") or _is_numeric_row(title):
+        return None
     if len(title.split()) > 14 or not numbering.accepts(number):
         return None
     depth = number.rstrip(".").count(".")
@@ -189,9 +321,13 @@ def _with_wrapped_continuation(
 
 def _is_title(lines: list[Line], index: int, text: str, consumed: int) -> bool:
     """A short, unpunctuated line that starts something: the heading of plain PDF text."""
-    if not _has_title_shape(text):
+    if not _has_title_shape(text) or lines[index + consumed - 1].runs_on:
         return False
     previous = _previous_text(lines, index)
+    # After a lead-in ("Expedieras till") comes what it leads in, and after a line that runs on
+    # into a name ("… anställda i Region") the rest of its sentence: no heading.
+    if previous is not None and (previous.text.endswith(_CONTINUES) or previous.runs_on):
+        return False
     if previous is not None and not lines[index].page_top and _runs_on(previous.text):
         return False
     body_index = _next_text_index(lines, index + consumed - 1)
@@ -199,12 +335,28 @@ def _is_title(lines: list[Line], index: int, text: str, consumed: int) -> bool:
         return False
     if _starts_body(lines[body_index].text):
         return True
+    # A short lead-in above the list it leads in ("Expedieras till" / "Kommunstyrelsen").
+    if text.endswith(_CONTINUES) and _has_title_shape(lines[body_index].text):
+        return True
     # A heading right above a subheading ("Styrdokument" > "Lagar och förordningar").
     after = _next_text_index(lines, body_index)
     return (
         _has_title_shape(lines[body_index].text)
         and after is not None
         and _starts_body(lines[after].text)
+    )
+
+
+def _is_paragraph_title(text: str) -> bool:
+    """The line under "§ 15" / "Dnr …" is the paragraph's title by its place; it needs only look
+    like one ("Rapportering av ej verkställda beslut, kvartal 4 2025")."""
+    words = text.split()
+    return (
+        text[0].isupper()
+        and len(words) <= MAX_TITLE_WORDS
+        and not text.endswith(SENTENCE_END)
+        and not paragraph_line(text)
+        and not LIST_MARKER.match(text)
     )
 
 
@@ -218,9 +370,17 @@ def _has_title_shape(text: str) -> bool:
         return False
     if _DATE.search(text) or ("," in text and len(words) > MAX_CHAPTER_WORDS):
         return False
+    # A table row ("Servicenämnd 3,1", "Glasögonbidrag 3 miljoner kronor"), a line that a
+    # sentence wraps from ("… generera en utdelning på", but a heading "Expedieras till"),
+    # letters set one by one.
+    wraps = text.endswith(_CONTINUES) and len(words) > MAX_LEAD_IN_WORDS
+    if _AMOUNT.search(text) or wraps or is_letter_spaced(text):
+        return False
+    if re.search(r"[^\W\d_]-$", text):  # a word broken at the line end
+        return False
     after_colon = text.split(":", 1)[-1].split() if ":" in text else words
     capitalised = sum(1 for word in after_colon[1:] if word[:1].isupper())
-    return capitalised < 2 or (":" in text and text.split(":", 1)[-1].isupper())
+    return capitalised < 2 or text.isupper() or (":" in text and text.split(":", 1)[-1].isupper())
 
 
 def _starts_body(text: str) -> bool:
@@ -285,6 +445,12 @@ def _starts_new_block(context: _Context, index: int, kind: BlockKind, text_so_fa
     lines = context.lines
     text = lines[index].text
     if LIST_MARKER.match(text) or _MD_HEADING.match(text) or _KEYWORD.match(text):
+        return True
+    if (
+        lines[index].listed
+        or paragraph_line(text)
+        or letter_spaced_capitals(text, context.word_starts)
+    ):
         return True
     if _numbered_heading(lines, index, _copy(context.numbering)) is not None:
         return True

@@ -11,10 +11,14 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import replace
 
+from ingest.contents import drop_contents
 from ingest.document import PAGE_BREAK
+from ingest.furniture import drop_page_furniture, infer_pages
+from ingest.layout import mark_run_on_lines
+from ingest.lines import SENTENCE_END, Line
+from ingest.residue import drop_residue
 
 #: Stray tags that a PDF's structure tree leaves behind on lines of their own.
 STRUCTURE_TOKENS = frozenset(
@@ -45,18 +49,18 @@ STRUCTURE_TOKENS = frozenset(
         "Part",
     ]
 )
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_SOFT_HYPHEN = "\u00ad"
+#: A soft hyphen where no word can be broken: before a space or a digit, after a digit or a space,
+#: next to another one. A document that has one prints its soft hyphens as hyphens and dashes.
+_PRINTED_SOFT_HYPHEN = re.compile(r"\u00ad(?=[ \d\u00ad,])|(?<=[\s\d\u00ad])\u00ad")
 _SPACES = re.compile(r"[\u00a0\u2007\u202f\u2009\u2002\u2003\t ]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _WORD = re.compile(r"\w+")
-_TOC_ENTRY = re.compile(r"^\S.*?(?:\.{3,}|…{2,}|(?:\. ){3,})\s*\d{1,3}$")
-_TOC_TITLE = re.compile(r"^#*\s*innehåll(?:sförteckning)?\s*$", re.IGNORECASE)
-_PAGE_NUMBER = re.compile(r"^(?:sid(?:a|an)?\s*)?\d{1,4}(?:\s*(?:av|/)\s*\d{1,4})?$", re.IGNORECASE)
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|mailto:|www\.)[^)\s]*\)")
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _MD_STRONG = re.compile(r"(\*\*|__)(?=\S)([^*_\n]+?)(?<=\S)\1")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
-SENTENCE_END = (".", "!", "?", ":", ";")
 
 #: Words that are joined by a trailing hyphen on purpose ("barn- och ungdomsvård").
 _COMPOUND_ELLIPSIS_NEXT = frozenset({"och", "eller", "samt", "respektive", "till", "som"})
@@ -64,29 +68,33 @@ _COMPOUND_ELLIPSIS_NEXT = frozenset({"och", "eller", "samt", "respektive", "till
 SHINGLE_WORDS = 5
 
 
-@dataclass(frozen=True)
-class Line:
-    text: str
-    page: int
-    #: The first line of a page: chapters of PDF plans start on a new page.
-    page_top: bool = False
-
-
 def clean_lines(raw: str, *, repeated_layer_min_share: float = 0.2) -> list[Line]:
     """All cleaning steps, in the order in which they depend on each other."""
     lines = _split_pages(_normalise_characters(raw))
     lines = [line for line in lines if line.text.strip() not in STRUCTURE_TOKENS]
     lines = _mark_page_tops(drop_repeated_layer(lines, min_share=repeated_layer_min_share))
-    lines = _drop_page_furniture(lines)
-    lines = _drop_table_of_contents(lines)
-    lines = [Line(_strip_markdown_inline(line.text), line.page, line.page_top) for line in lines]
+    lines = drop_residue(drop_page_furniture(infer_pages(lines)))
+    lines = drop_contents(lines)
+    lines = [replace(line, text=_strip_markdown_inline(line.text)) for line in lines]
     every_line = _blank_line_after_every_line(lines)
-    return _drop_single_blank_lines(lines, all_of_them=every_line)
+    return mark_run_on_lines(_drop_single_blank_lines(lines, all_of_them=every_line))
 
 
 def _normalise_characters(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text.translate(_INVISIBLE))
+    return _CONTROL.sub("", resolve_soft_hyphens(text).translate(_INVISIBLE))
+
+
+def resolve_soft_hyphens(text: str) -> str:
+    """U+00AD is an invisible hyphenation point inside a word, but some PDF converters write it
+    for every printed hyphen, minus sign and dash ("hälso\u00ad och", "\u00ad0,9 %", alone in an
+    empty table cell). Where a document shows that use, each one is a hyphen; elsewhere they
+    vanish, except at a line end, where the word was broken and the hyphen printed."""
+    if _SOFT_HYPHEN not in text:
+        return text
+    if _PRINTED_SOFT_HYPHEN.search(text):
+        return text.replace(_SOFT_HYPHEN, "-")
+    return text.replace(_SOFT_HYPHEN + "\n", "-\n").replace(_SOFT_HYPHEN, "")
 
 
 def _split_pages(text: str) -> list[Line]:
@@ -154,64 +162,6 @@ def drop_repeated_layer(lines: list[Line], *, min_share: float) -> list[Line]:
     if suffix_words < min_share * len(words):
         return lines
     return lines[:best_line]
-
-
-def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", text.lower())
-
-
-def _drop_page_furniture(lines: list[Line]) -> list[Line]:
-    """Running headers and footers (the same line at the top or bottom of many pages) and lone page
-    numbers. Only paged sources have them; a one-page text is left alone."""
-    pages: dict[int, list[int]] = {}
-    for index, line in enumerate(lines):
-        if line.text:
-            pages.setdefault(line.page, []).append(index)
-    if len(pages) < 3:
-        return lines
-    edges = {page: idx[:2] + idx[-2:] for page, idx in pages.items()}
-    counts = Counter(
-        key for idx in edges.values() for key in {_furniture_key(lines[i].text) for i in idx}
-    )
-    repeated = {key for key, n in counts.items() if n >= max(3, len(pages) // 2)}
-    drop = {
-        i
-        for idx in edges.values()
-        for i in idx
-        if _furniture_key(lines[i].text) in repeated or _PAGE_NUMBER.match(lines[i].text)
-    }
-    return [line for index, line in enumerate(lines) if index not in drop]
-
-
-def _drop_table_of_contents(lines: list[Line]) -> list[Line]:
-    """Dotted table-of-contents entries ("Inledning.....4") in runs of two or more, and the
-    "Innehåll" heading right above them. Dotted budget rows end in amounts, not page numbers."""
-    entries = [bool(_TOC_ENTRY.match(line.text)) for line in lines]
-    drop: set[int] = set()
-    index = 0
-    while index < len(lines):
-        if not entries[index]:
-            index += 1
-            continue
-        run = [index]
-        index += 1
-        while index < len(lines) and (entries[index] or not lines[index].text):
-            if entries[index]:
-                run.append(index)
-            index += 1
-        if len(run) >= 2:
-            drop.update(run)
-            title = _previous_text_line(lines, run[0])
-            if title is not None and _TOC_TITLE.match(lines[title].text):
-                drop.add(title)
-    return [line for i, line in enumerate(lines) if i not in drop]
-
-
-def _previous_text_line(lines: list[Line], index: int) -> int | None:
-    for i in range(index - 1, -1, -1):
-        if lines[i].text:
-            return i
-    return None
 
 
 def _strip_markdown_inline(text: str) -> str:

@@ -12,6 +12,11 @@ from pydantic import BaseModel, Field
 #: Separates pages in a loaded text, as pdftotext does; cleaning turns it into page offsets.
 PAGE_BREAK = "\f"
 
+#: The version of what ingest makes of a file. Bump it whenever a change to ingest changes the
+#: chunks (text, sections, units, metadata) of a file: indexed files of an older version are then
+#: processed again at the next ingest, though their content is unchanged.
+INGEST_VERSION = 2
+
 #: How a list item starts in cleaned text and in chunks: a bullet, "1." / "1)" or "a)".
 LIST_MARKER = re.compile(r"^(?:[•▪◦·●○■□➢►‣∙*\-–—]|\d{1,2}[.)]|[a-z]\))\s+")
 
@@ -82,6 +87,9 @@ class Chunk(DocumentMeta):
     metadata of its document."""
 
     id: str
+    ingest_version: int = Field(
+        default=1, description="INGEST_VERSION of the ingest that made the chunk."
+    )
     file: str = Field(description="The file's name.")
     path: str = Field(description="The file's absolute path: the document's identity.")
     sha256: str

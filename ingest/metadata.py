@@ -133,6 +133,11 @@ _PROTOCOL_WORD = re.compile(
     re.IGNORECASE,
 )
 _PROTOCOL_LINE_MAX_WORDS = 10
+#: The date field and the fields that only the minutes of a meeting have.
+_MEETING_DATE_LABEL = re.compile(r"\bsammanträdes(?:datum|dag)\b", re.IGNORECASE)
+_MEETING_FIELD = re.compile(
+    r"^(?:beslutande|justerare|utses\s+att\s+justera|justeringens\s+plats)\b", re.IGNORECASE
+)
 
 _SELF_REFERENCE = re.compile(
     r"(?P<before>\b[\wåäö]+\s+)?(?<![\w-])(?P<type>" + "|".join(_SELF_REFERRED_TYPES) + r")"
@@ -207,7 +212,7 @@ class MetaOverrides(BaseModel):
 def detect_metadata(text: str) -> DocumentMeta:
     """Organisation, committee, document type, year or period, date and title, from the text."""
     protocol_header = _header(text, PROTOCOL_HEADER_LINES, protocol=True)
-    protocol_type = _protocol_type(protocol_header[:TITLE_SEARCH_LINES])
+    protocol_type = _protocol_type(protocol_header)
     if protocol_type:
         return _protocol_metadata(text, protocol_header, protocol_type)
     return _document_metadata(text, _header(text, HEADER_LINES))
@@ -454,18 +459,21 @@ def _canonical_doc_type(written: str) -> str | None:
 # --- protocols -----------------------------------------------------------------------------------
 
 
-def _protocol_type(lines: list[str]) -> str | None:
-    """ "protokoll" or "protokollsutdrag" when a short line of the header names the document so:
-    "Protokoll ...", "SOCIALNÄMNDEN SAMMANTRÄDESPROTOKOLL", "Lomma kommun Protokoll", not
-    "Relaterade dokument: Protokoll SN 2024-05-21"."""
-    for line in lines:
+def _protocol_type(header: list[str]) -> str | None:
+    """ "protokoll" or "protokollsutdrag" when a short line of the header names the document so
+    ("Protokoll ...", "SOCIALNÄMNDEN SAMMANTRÄDESPROTOKOLL", "Lomma kommun Protokoll", not
+    "Relaterade dokument: Protokoll SN 2024-05-21"), or, its name lost, when the header has a
+    meeting date and the fields of a meeting ("Sammanträdesdatum", "Beslutande", "Justerare")."""
+    for line in header[:TITLE_SEARCH_LINES]:
         match = _PROTOCOL_WORD.search(line)
         if not match or len(line.split()) > _PROTOCOL_LINE_MAX_WORDS:
             continue
         owner = line[: match.start()].strip()
         if not owner or committee_named(owner) or organisation_named(owner):
             return _canonical_doc_type(" ".join(match.group("type").split()))
-    return None
+    meeting_date = any(_MEETING_DATE_LABEL.search(line) for line in header)
+    meeting_fields = any(_MEETING_FIELD.match(line) for line in header)
+    return "protokoll" if meeting_date and meeting_fields else None
 
 
 def _meeting_date(header: list[str]) -> datetime.date | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ingest.blocks import build_blocks
 from ingest.chunking import Span, chunk_spans
 from ingest.cleaning import clean_lines
-from ingest.document import Chunk, DocumentMeta, IngestError, LoadedDocument
+from ingest.document import INGEST_VERSION, Chunk, DocumentMeta, IngestError, LoadedDocument
 from ingest.laws import find_laws, law_labels
 from ingest.metadata import MetaOverrides, apply_overrides, detect_metadata
 from ingest.sections import section_blocks
@@ -53,6 +53,7 @@ def _chunk(
     body = text[start:end]
     return Chunk(
         id=f"{loaded.sha256[:16]}-{ordinal:04d}",
+        ingest_version=INGEST_VERSION,
         file=loaded.path.name,
         path=str(loaded.path.resolve()),
         sha256=loaded.sha256,

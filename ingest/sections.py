@@ -3,6 +3,12 @@
 Heading levels are decided the way reStructuredText decides them: by the order in which heading
 kinds appear. A kind seen again closes everything opened after it; a new kind nests. Markdown levels
 and numbering depths are ordered families: "## B" after "### C" closes C and everything below it.
+A protocol's paragraph ("§ 112 …") and a chapter of an ordered family close every unnumbered title,
+whenever it was opened.
+
+Headings are part of the rendered text (a chunk that takes in a small subsection shows its
+heading), as the block builder composed them: wrapped lines joined, letter-spaced capitals joined.
+They are never a chunk's unit, so never quoted as evidence.
 """
 
 from __future__ import annotations
@@ -10,8 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.blocks import Block
+from ingest.headings import PARAGRAPH_KIND
 
 _ORDERED_FAMILIES = frozenset({"md", "num"})
+_UNNUMBERED = ("title", "chapter")
 BLOCK_SEPARATOR = "\n\n"
 LIST_SEPARATOR = "\n"
 
@@ -54,12 +62,25 @@ def section_blocks(blocks: list[Block]) -> SectionedText:
     return SectionedText("".join(parts), placed)
 
 
+def _outline_top(heading: Block) -> bool:
+    return heading.heading_kind in _ORDERED_FAMILIES and heading.heading_rank == 1
+
+
 def _separator(previous: Block | None, block: Block) -> str:
     both_items = previous is not None and previous.kind == block.kind == "list_item"
     return LIST_SEPARATOR if both_items else BLOCK_SEPARATOR
 
 
 def _open_heading(stack: list[Block], heading: Block) -> None:
+    if heading.heading_kind == PARAGRAPH_KIND or _outline_top(heading):
+        # A protocol's paragraph is its top unit, and so is a chapter of the document's own
+        # outline ("1. Förord", "# Inledning"): the unnumbered titles before them (a metadata
+        # block, an attendance list) are front matter, not their parents.
+        kinds = (heading.heading_kind, *_UNNUMBERED)
+        top = next((i for i, h in enumerate(stack) if h.heading_kind in kinds), len(stack))
+        del stack[top:]
+        stack.append(heading)
+        return
     for position, open_heading in enumerate(stack):
         if open_heading.heading_kind != heading.heading_kind:
             continue

@@ -13,6 +13,7 @@ from reportlab.pdfgen import canvas
 from index.builder import collect_files, ingest_paths
 from index.embedding import Embedder
 from index.plan_index import PlanIndex
+from ingest.document import INGEST_VERSION
 from ingest.metadata import MetaOverrides
 from settings import Settings
 from tests.conftest import NORRKOPING_2024, NORRTALJE_2023, PLANS_DIR, SODERKOPING_2025
@@ -127,3 +128,18 @@ def test_a_plans_folder_skips_its_readme_and_sidecars() -> None:
     files, errors = collect_files([PLANS_DIR, PLANS_DIR / "nope.txt"])
     assert [f.name for f in files] == sorted(p.name for p in PLANS_DIR.glob("0*.txt"))
     assert [e.path.name for e in errors] == ["nope.txt"]
+
+
+def test_a_file_indexed_by_an_older_ingest_is_processed_again(
+    tmp_path: Path, index: PlanIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = tmp_path / "plan.txt"
+    shutil.copy(NORRKOPING_2024, plan)
+    monkeypatch.setattr("ingest.pipeline.INGEST_VERSION", INGEST_VERSION - 1)
+    assert ingest_paths(index, [plan], Settings().ingest).added
+    monkeypatch.undo()
+    again = ingest_paths(index, [plan], Settings().ingest)
+    assert again.added == [str(plan.resolve())]
+    record = index.document(plan.resolve())
+    assert record is not None and record.ingest_version == INGEST_VERSION
+    assert ingest_paths(index, [plan], Settings().ingest).unchanged

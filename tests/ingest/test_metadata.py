@@ -329,6 +329,17 @@ def test_the_organ_that_met(text: str, committee: str, doc_type: str) -> None:
     assert meta.date is not None and meta.title.endswith(meta.date.isoformat())
 
 
+def test_a_protocol_whose_name_was_lost_is_known_by_its_meeting_fields() -> None:
+    text = (
+        "Socialnämnden Sammanträdesdatum 2026-02-24\nPlats och tid\nKommunhuset, Lomma\n"
+        "Beslutande\nHelena Bergkvist (M), ordförande\nUtses att justera\nErik Blom (SD)\n\n"
+        "§ 12 Dnr SN 2026/0003\nÅrsrapport 2025\nUnder 2025 ökade kostnaderna.\n"
+    )
+    meta = detect_metadata(text)
+    assert (meta.doc_type, meta.committee, meta.year) == ("protokoll", SOCIAL, 2026)
+    assert meta.title == "Socialnämndens protokoll 2026-02-24"
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -85,9 +85,13 @@ FIXTURES_EXPECTED: dict[str, DocumentMeta] = {
     "lomma-socialnamnden-protokoll-2025-12-09.txt": DocumentMeta(
         title="Socialnämndens protokoll 2025-12-09", **LOMMA, committee=SOCIAL,
         doc_type="protokoll", year=2025, date=datetime.date(2025, 12, 9)),
+    # Cleaning drops its first line ("LOMMA KOMMUN … SAMMANTRÄDESPROTOKOLL") with the running
+    # header of the later pages, so the name "protokoll" and the kommun are not in its header: it
+    # is known by its meeting fields, and Lomma only by a few mentions in the body.
     "lomma-socialnamnden-protokoll-2026-02-24.txt": DocumentMeta(
         title="Socialnämndens protokoll 2026-02-24", **LOMMA, committee=SOCIAL,
-        doc_type="protokoll", year=2026, date=datetime.date(2026, 2, 24)),
+        doc_type="protokoll", year=2026, date=datetime.date(2026, 2, 24),
+        uncertain=["organisation"]),
     "lomma-kommunfullmaktige-protokoll-2025-06-05.txt": DocumentMeta(
         title="Kommunfullmäktiges protokoll 2025-06-05", **LOMMA, committee="Kommunfullmäktige",
         doc_type="protokoll", year=2025, date=datetime.date(2025, 6, 5)),

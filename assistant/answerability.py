@@ -1,0 +1,104 @@
+"""Whether the evidence answers the question, and which units do: the guard against answering
+from passages that are merely on the topic.
+
+A unit answers when
+- it holds a value of the kind the question asks for (`assistant.expectation`: a count, an amount,
+  a date, a law …), in its own text; a table row's numbers count as amounts or shares when its
+  table (or heading) names the unit ("tkr", "mnkr", "%");
+- the question's focus noun ("hur många *anställda*") is in the unit or its context (heading,
+  lead-in, table header), in any inflection or compound (`assistant.terms`);
+- its score (similarity + rarity-weighted term coverage + rank prior, `assistant.evidence`) reaches
+  the threshold: a higher one when the kind of answer cannot be checked (a statement, a list).
+
+The thresholds and the number of units judged are settings fitted on the fit eval set by
+`python -m eval.calibrate`, which reports them on the held-out set.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.evidence import EvidenceScorer, ScoredUnit
+from assistant.expectation import Expectation, Expected, expectation, holds_expected
+from assistant.terms import Term, present
+from index.unit_vectors import embedding_texts
+from settings import AnswerSettings
+
+#: A table's or heading's word for the unit of its numbers: the numbers are money, or shares.
+_MONEY_UNIT = re.compile(r"\b(?:tkr|mnkr|mkr|mdkr|kr|kronor|miljoner|miljarder|sek)\b", re.I)
+_SHARE_UNIT = re.compile(r"%|\bprocent\b|\bandel\b", re.I)
+_NUMBER = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    expectation: Expectation
+    #: The units that answer, best first; none: the evidence does not answer. Once one of the
+    #: best units answers, every unit of the evidence that fits is here (the answerer keeps those
+    #: close to the best): the second law of a matter may rank below the judged few.
+    answering: list[ScoredUnit] = field(default_factory=list)
+    #: Those of them that hold every key term of the question (its rarest ones): part of the
+    #: answer however they score ("Lag (2018:2088) om tobak …" for "vilken lag … tobak?").
+    keyed: list[ScoredUnit] = field(default_factory=list)
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.answering)
+
+
+class AnswerabilityJudge:
+    def __init__(self, settings: AnswerSettings, scorer: EvidenceScorer) -> None:
+        self._settings = settings
+        self._scorer = scorer
+
+    def judge(self, question: str, evidence: list[ScoredUnit]) -> Judgement:
+        """Which of the best units of `evidence` (best first) answer `question`."""
+        asked = expectation(question)
+        threshold = self._settings.min_score_checked if asked.checked else self._settings.min_score
+        judged = evidence[: self._settings.judged_units]
+        if not any(u.score >= threshold and self.fits(u, asked) for u in judged):
+            return Judgement(asked)
+        answering = [u for u in evidence if self.fits(u, asked)]
+        key = self._key_terms(question)
+        keyed = [u for u in answering if self._holds_terms(u, key)]
+        return Judgement(asked, answering, keyed)
+
+    def fits(self, unit: ScoredUnit, asked: Expectation) -> bool:
+        """Whether the unit holds the kind of value asked for, next to the question's focus."""
+        context = unit_context(unit)
+        if not _holds(unit.text, context, asked.expected):
+            return False
+        if asked.focus is None:
+            return True
+        forms = self._scorer.unit_forms(unit.chunk)[unit.index]
+        return present(self._scorer.term(asked.focus), forms)
+
+    def _key_terms(self, question: str) -> list[Term]:
+        """The question's rarest terms: those within `key_term_share` of the rarest one."""
+        weighted = self._scorer.weighted_terms(question)
+        if not weighted:
+            return []
+        floor = self._settings.key_term_share * weighted[0].weight
+        return [term.term for term in weighted if term.weight >= floor]
+
+    def _holds_terms(self, unit: ScoredUnit, terms: list[Term]) -> bool:
+        forms = self._scorer.unit_forms(unit.chunk)[unit.index]
+        return bool(terms) and all(present(term, forms) for term in terms)
+
+
+def unit_context(unit: ScoredUnit) -> str:
+    """What a reader sees around the unit: its heading, list lead-in or table header."""
+    embedded = embedding_texts(unit.chunk)[unit.index]
+    return embedded.removesuffix(unit.text)
+
+
+def _holds(text: str, context: str, expected: Expected) -> bool:
+    if holds_expected(text, expected):
+        return True
+    # A table row states its numbers bare; the table's title or header says what they are.
+    if expected is Expected.AMOUNT and _NUMBER.search(text):
+        return _MONEY_UNIT.search(context) is not None
+    if expected is Expected.SHARE and _NUMBER.search(text):
+        return _SHARE_UNIT.search(context) is not None
+    return False

@@ -1,0 +1,233 @@
+"""What kind of answer a question asks for, read from its interrogative phrase.
+
+"Hur många anställda …" asks for a count, "vad kostar …" for an amount, "när …" for a point in
+time, "vilket SFS-nummer …" for an SFS number, "vem är regiondirektör …" for a person's name. A
+passage that holds no such value cannot answer the question, however close its topic: this is the
+signal that tells "the plans are silent" from "the plans talk about this", which similarity alone
+cannot (a sentence about a dementia initiative is close to "how many dementia places?" but holds
+no count). The check is Swedish grammar, not a model: `expectation` reads the interrogative, and
+`typed_values` finds values of each kind in a text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from assistant.question import asks_which_law
+from ingest.laws import find_laws
+
+
+class Expected(StrEnum):
+    """The kinds of answer; the value is how a refusal names what was missing."""
+
+    COUNT = "antal"
+    AMOUNT = "belopp"
+    SHARE = "andel"
+    DATE = "tidpunkt"
+    DURATION = "tidslängd"
+    FREQUENCY = "hur ofta"
+    LAW = "lag"
+    SFS = "SFS-nummer"
+    PERSON = "namn"
+    CONTACT = "kontaktuppgift"
+    LIST = "uppräkning"
+    STATEMENT = "uppgift"
+
+
+#: Kinds whose value can be checked in a passage: without one, the passage does not answer.
+CHECKED = frozenset(
+    {
+        Expected.COUNT,
+        Expected.AMOUNT,
+        Expected.SHARE,
+        Expected.DATE,
+        Expected.DURATION,
+        Expected.FREQUENCY,
+        Expected.LAW,
+        Expected.SFS,
+        Expected.PERSON,
+        Expected.CONTACT,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    expected: Expected
+    #: The noun the interrogative asks about ("hur många anställda" → "anställda"), if any.
+    focus: str | None = None
+
+    @property
+    def checked(self) -> bool:
+        return self.expected in CHECKED
+
+
+_W = r"[\wåäöÅÄÖ-]+"
+#: Nouns that name money: "vad är avgiften", "hur stor är budgeten", "vilken skattesats".
+_MONEY_NOUN = (
+    r"(?:\w*(?:budget|(?<!prog)(?<!diag)ram|anslag|kostnad|avgift|taxa|pris|hyra|ersättning"
+    r"|arvode|lön|norm|bidrag|peng|belopp|intäkt|skatt|skattesats|utdebitering|resultat"
+    r"|överskott|underskott|investering|summa)(?:en|et|er|erna|ar|arna|n|na|s|ens|ets|e)?)"
+)
+#: Title nouns whose holder is a person: "vem är regiondirektör", "vad heter ordföranden".
+_TITLE_NOUN = (
+    r"(?:\w*(?:chef|direktör|ordförande|samordnare|ansvarig|handläggare|controller"
+    r"|kontaktperson|sekreterare|ombud|föreståndare|ledamot|ledamöter)\w*)"
+)
+#: Words between an interrogative and its noun that are not the noun: "hur många nya platser".
+_NOT_FOCUS = frozenset(
+    "nya fler färre olika andra egna extra totalt lediga sådana det den de en ett per som "
+    "av i på för till med om".split()
+)
+#: Where an interrogative phrase starts: the question's start, or a clause start inside it
+#: ("Skyddat boende i Norrtälje 2023: hur många dygn …", "… och vad kostar ett dygn?").
+_INTERROGATIVE = re.compile(
+    r"(?:^|[,:;–—-]\s*|\s(?:och|samt|eller)\s+|[.?!]\s+)"
+    r"(?=(?P<phrase>(?:sedan|från och med|från|till|inom|enligt|med stöd av|med|i|på|för)?\s*"
+    r"(?:vad|vilken|vilket|vilka|hur|när|var|vem|vems|varför)\b.*))",
+)
+#: (pattern matched at the interrogative phrase, kind); the first that matches decides. The group
+#: "focus" is the noun asked about, where the pattern has one.
+_RULES: tuple[tuple[re.Pattern[str], Expected], ...] = tuple(
+    (re.compile(pattern), kind)
+    for pattern, kind in (
+        (r".*\bsfs[- ]?num|.*\bsfs\b|.*\bmed nummer\b|vilket nummer\b", Expected.SFS),
+        (
+            r".*\b(?:telefon\w*|mobilnummer|e-?post\w*|mejl\w*|mailadress\w*|besöksadress\w*"
+            r"|postadress\w*|adress(?:en)?|webbadress\w*|hemsida\w*)\b",
+            Expected.CONTACT,
+        ),
+        (
+            r"hur många (?:procent|%)|hur stor(?:t)? (?:andel|del|procent)\b|vilken andel\b"
+            r"|med hur många procent",
+            Expected.SHARE,
+        ),
+        (r"hur lång(?:a)? (?:tid|\w*tid(?:en)?)\b|hur länge\b|inom hur lång", Expected.DURATION),
+        (r"hur ofta\b|hur många gånger\b", Expected.FREQUENCY),
+        (r"hur många (?:kronor|miljoner|miljarder|tkr|mnkr)\b", Expected.AMOUNT),
+        (rf"hur många (?P<focus>(?:{_W} ){{0,2}}{_W})", Expected.COUNT),
+        (r"vilket antal\b|hur stort antal\b", Expected.COUNT),
+        (
+            rf"vad (?:kostar|ska|kommer|skulle|får)? ?(?:\w+ ){{0,5}}?(?:att )?"
+            rf"kosta(?:r)?\b ?(?:ett |en |det )?(?P<focus>{_W})?",
+            Expected.AMOUNT,
+        ),
+        (r"hur mycket\b", Expected.AMOUNT),
+        (
+            rf"vad (?:får|ska|måste) (?:man|en {_W}|jag|vi|den {_W}) (?:\w+ )?betala\b",
+            Expected.AMOUNT,
+        ),
+        (
+            rf"(?:vad|hur hög|hur högt|hur stor|hur stort) (?:\w+ ){{0,5}}?"
+            rf"(?P<focus>{_MONEY_NOUN})\b|(?:vilken|vilket) (?:\w+ )?(?P<object>{_MONEY_NOUN})\b",
+            Expected.AMOUNT,
+        ),
+        (
+            r"(?:sedan|från och med|från|till) när\b|när\b|vilket datum\b|vilken dag\b"
+            r"|vilket år\b|vilken månad\b",
+            Expected.DATE,
+        ),
+        (
+            rf"(?:vem|vilken person) (?:är|var|blir) (?:\w+ )?(?P<focus>{_TITLE_NOUN})\b"
+            rf"|vad heter (?:\w+ )?(?P<title>{_TITLE_NOUN})\b",
+            Expected.PERSON,
+        ),
+        (r"var i \w*(?:lag|lagen|balk|balken)\b", Expected.LAW),
+        (r"vilka\b|vad ingår\b|vad omfattar\b", Expected.LIST),
+    )
+)
+#: Lists asked for without an interrogative at a clause start: "Nämn några …", "Ge exempel på …".
+_LIST_REQUEST = re.compile(r"\bnämn\b|\bge (?:några )?exempel\b|\bräkna upp\b")
+
+
+def expectation(question: str) -> Expectation:
+    """The kind of answer `question` asks for and its focus noun; a statement when no rule fits.
+    The first interrogative phrase decides (a question of several parts is split first)."""
+    lowered = " ".join(question.lower().split())
+    for phrase in _interrogative_phrases(lowered):
+        if asks_which_law(phrase):
+            sfs = _RULES[0][0].match(phrase)
+            return Expectation(Expected.SFS if sfs else Expected.LAW)
+        for pattern, kind in _RULES:
+            match = pattern.match(phrase)
+            if match is not None:
+                return Expectation(kind, _focus(match))
+    if _LIST_REQUEST.search(lowered):
+        return Expectation(Expected.LIST)
+    return Expectation(Expected.STATEMENT)
+
+
+def _interrogative_phrases(question: str) -> list[str]:
+    return [match.group("phrase").strip() for match in _INTERROGATIVE.finditer(question)]
+
+
+def _focus(match: re.Match[str]) -> str | None:
+    groups = match.groupdict()
+    written = groups.get("focus") or groups.get("title") or groups.get("object")
+    if not written:
+        return None
+    words = [word for word in written.split() if word not in _NOT_FOCUS]
+    return words[0] if words else None
+
+
+# --- values in a passage --------------------------------------------------------------------------
+
+_NUMBER = r"(?<![\w,.])\d{1,3}(?:[  ]\d{3})+(?:,\d+)?|(?<![\w,.])\d+(?:,\d+)?"
+_NUMBER_WORD = (
+    r"\b(?:en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|femton|tjugo|trettio|fyrtio"
+    r"|femtio|hundra|tusen|dubbelt|hälften)\b"
+)
+_MONTH = (
+    r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)"
+)
+#: Numbers that count nothing: years, SFS numbers, dates, paragraph numbers.
+_NOT_A_COUNT = re.compile(r"\b(?:19|20)\d\d(?:[-:/]\d+)*\b|\d+\s*(?:§|kap)|§\s*\d+|\b\d{1,2}:e\b")
+_PATTERNS: dict[Expected, re.Pattern[str]] = {
+    Expected.COUNT: re.compile(rf"{_NUMBER}|{_NUMBER_WORD}", re.IGNORECASE),
+    Expected.AMOUNT: re.compile(
+        rf"(?:{_NUMBER})\s*(?:kr\b|kronor|sek\b|tkr|mnkr|mkr|mdkr|miljon\w*|miljard\w*|tusen\w*"
+        r"|öre\b|prisbasbelopp\w*|:-)"
+        r"|\b(?:kostnadsfri\w*|avgiftsfri\w*|gratis|ingen avgift|utan avgift|utan kostnad)\b",
+        re.IGNORECASE,
+    ),
+    Expected.SHARE: re.compile(
+        rf"(?:{_NUMBER})\s*(?:%|procent)|\bprocent\b|\b(?:hälften|en tredjedel|en fjärdedel)\b",
+        re.IGNORECASE,
+    ),
+    Expected.DATE: re.compile(
+        rf"\b(?:19|20)\d\d\b|\b{_MONTH}\b|\b\d{{1,2}}:e\b|\b(?:vecka|v\.)\s*\d{{1,2}}\b"
+        r"|\b(?:kvartal\w*|tertial\w*|halvår\w*|årsskift\w*|vår(?:en)?|höst(?:en)?|sommar(?:en)?"
+        r"|vinter(?:n)?|årligen|löpande|dagligen)\b",
+        re.IGNORECASE,
+    ),
+    Expected.DURATION: re.compile(
+        rf"(?:{_NUMBER}|{_NUMBER_WORD})\s*(?:arbets)?(?:dag|dagar|dygn|vecka|veckor|månad|månader"
+        r"|år|timme|timmar|minut\w*)\b|\b(?:omgående|direkt|samma dag|skyndsamt)\b",
+        re.IGNORECASE,
+    ),
+    Expected.FREQUENCY: re.compile(
+        r"\b(?:varje|per (?:dag|vecka|månad|år|kvartal|tertial)|gång(?:er)?|månadsvis|veckovis"
+        r"|årsvis|årligen|dagligen|kvartalsvis|löpande|återkommande|regelbundet|var \w+ vecka)\b",
+        re.IGNORECASE,
+    ),
+    Expected.SFS: re.compile(r"\b(?:1[89]|20)\d\d:\d{1,4}\b"),
+    Expected.CONTACT: re.compile(
+        r"@|\bwww\.|https?://|\b\d{2,4}[- ]\d{2,3}[ ]?\d{2}[ ]?\d{2}\b"
+        r"|\b[A-ZÅÄÖ][a-zåäö]+(?:gatan|vägen|gränd|torget|plan|backen|allén)\s+\d+",
+    ),
+    #: Two capitalised words in a row, not at a sentence start: "Monica Holtstad".
+    Expected.PERSON: re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÅÄÖ][a-zåäöé]+\s+[A-ZÅÄÖ][a-zåäöé]+\b"),
+}
+
+
+def holds_expected(text: str, expected: Expected) -> bool:
+    """Whether `text` holds a value of the kind asked for (always, for unchecked kinds)."""
+    if expected not in CHECKED:
+        return True
+    if expected is Expected.LAW:
+        return bool(find_laws(text))
+    if expected is Expected.COUNT:
+        text = _NOT_A_COUNT.sub(" ", text)
+    return _PATTERNS[expected].search(text) is not None

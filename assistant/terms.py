@@ -1,0 +1,120 @@
+"""Content words as comparable terms: Swedish base forms, compounds and their parts.
+
+A question and a plan rarely use the same inflection ("akutboendet" / "akutboende", "matlådorna" /
+"matlåda") and often compound differently ("demensplatser" / "platser för personer med demens").
+Every word is reduced to a term: its base form (simplemma's Swedish dictionary; for a compound
+the dictionary does not know, the base form of its longest known last part: "demensplatser" →
+"demens" + "plats"), then stemmed (Snowball), which merges what the dictionary leaves apart.
+
+A question term is *present* in a text when the text has the term itself, a compound ending in it
+("avgift" in "omsorgsavgiften"), or, for a compound term, all its parts ("demensplats" in
+"platser för demens").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import simplemma
+import Stemmer
+from bm25s.stopwords import STOPWORDS_SWEDISH
+
+#: Words that say what kind of question it is, or how it is phrased, not what it is about: a plan
+#: never says "hur mycket pengar", it says "budget … tkr".
+QUESTION_WORDS = frozenset(
+    (
+        "vad vilka vilken vilket hur när var varför vem vems finns gäller står säger enligt "
+        "plan planen planerna planens kommun kommunen kommunens nämnd nämnden nämndens "
+        "socialnämnden socialnämndens fråga ska skall kan får fick göra gör gjorde många mycket "
+        "stor stort stora ofta går gick tog vill sköter ligger egentligen alltså nummer numret "
+        "sfs-numret pengar pengarna hänvisar anger nämner tar upp finns ha har hade region "
+        "regionen regionens landsting nya ny nytt"
+    ).split()
+)
+_WORD = re.compile(r"\w+(?:-\w+)*")
+#: The shortest last part of a compound that is looked up on its own ("ort" in "vårdort" is not).
+_MIN_PART = 4
+_MIN_MODIFIER = 3
+_LANGUAGE = "sv"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A normalised content word; `parts` are its compound parts (modifier, head), if known."""
+
+    form: str
+    parts: tuple[str, ...] = ()
+
+
+class TermNormaliser:
+    def __init__(self, stemmer: str = "swedish") -> None:
+        self._stemmer = Stemmer.Stemmer(stemmer)
+        self.term = lru_cache(maxsize=200_000)(self._term)
+
+    def terms(self, text: str) -> list[Term]:
+        """The content terms of a text, in order (repeats kept)."""
+        return [self.term(word) for word in content_words(text)]
+
+    def forms(self, text: str) -> set[str]:
+        """The normalised forms of a text's content words and of their compound parts: what a
+        question term is looked for in."""
+        found: set[str] = set()
+        for term in self.terms(text):
+            found.add(term.form)
+            found.update(term.parts)
+        return found
+
+    def _term(self, word: str) -> Term:
+        word = word.lower()
+        if "-" in word:  # "e-tjänster", "hälso-": the last piece is the head
+            head = word.rsplit("-", 1)[1]
+            if len(head) >= _MIN_PART:
+                modifier = word[: -len(head)]
+                return Term(modifier + self._base(head), (self._stem(head),))
+        if simplemma.is_known(word, lang=_LANGUAGE):
+            return Term(self._stem(simplemma.lemmatize(word, lang=_LANGUAGE)))
+        split = _known_head(word)
+        if split is None:
+            return Term(self._stem(word))
+        modifier, head = split
+        head_form = self._stem(simplemma.lemmatize(head, lang=_LANGUAGE))
+        modifier_form = self._stem(modifier.removesuffix("s") if len(modifier) > 4 else modifier)
+        compound = self._stem(modifier + simplemma.lemmatize(head, lang=_LANGUAGE))
+        return Term(compound, (modifier_form, head_form))
+
+    def _base(self, word: str) -> str:
+        return self._stem(simplemma.lemmatize(word, lang=_LANGUAGE))
+
+    def _stem(self, word: str) -> str:
+        return str(self._stemmer.stemWord(word))
+
+
+def content_words(text: str) -> Iterable[str]:
+    """The words of a text that carry content: no stop words, question words or bare numbers."""
+    for match in _WORD.finditer(text.lower()):
+        word = match.group()
+        if word.isdigit() or word in STOPWORDS_SWEDISH or word in QUESTION_WORDS:
+            continue
+        yield word
+
+
+def _known_head(word: str) -> tuple[str, str] | None:
+    """(modifier, head) for a compound whose longest last part the dictionary knows."""
+    for start in range(_MIN_MODIFIER, len(word) - _MIN_PART + 1):
+        head = word[start:]
+        if simplemma.is_known(head, lang=_LANGUAGE):
+            return word[:start], head
+    return None
+
+
+def present(term: Term, forms: set[str]) -> bool:
+    """Whether a question term is in a text whose `forms` (see `TermNormaliser.forms`) are given:
+    the term itself, all its compound parts, or a compound of the text ending in it."""
+    if term.form in forms:
+        return True
+    if term.parts and all(part in forms for part in term.parts):
+        return True
+    return len(term.form) >= _MIN_PART and any(form.endswith(term.form) for form in forms)

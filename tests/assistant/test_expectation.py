@@ -1,0 +1,80 @@
+"""The kind of answer a question asks for, and whether a passage holds one."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.expectation import Expected, expectation, holds_expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "focus"),
+    [
+        ("Hur många anställda har socialkontoret?", Expected.COUNT, "anställda"),
+        ("Hur många nya vårdplatser får rättspsykiatrin?", Expected.COUNT, "vårdplatser"),
+        ("Hur många kronor är minimibeloppet?", Expected.AMOUNT, None),
+        ("Hur mycket pengar går till barn och unga?", Expected.AMOUNT, None),
+        ("Vad kostar ett månadskort på länstrafiken?", Expected.AMOUNT, "månadskort"),
+        ("Vad ska den nya depån kosta totalt?", Expected.AMOUNT, None),
+        ("Vad hade socialnämnden för budget 2017?", Expected.AMOUNT, "budget"),
+        ("Vilken skattesats har regionen 2026?", Expected.AMOUNT, "skattesats"),
+        ("Vad heter det politiska program som styr kommunen?", Expected.STATEMENT, None),
+        ("Hur stor andel av brukarna känner sig trygga?", Expected.SHARE, None),
+        ("Med hur många procent räknades lönerna upp?", Expected.SHARE, None),
+        ("När ska den nya ambulansstationen stå klar?", Expected.DATE, None),
+        ("Sedan när är barnkonventionen svensk lag?", Expected.DATE, None),
+        ("Hur lång tid har man på sig att överklaga?", Expected.DURATION, None),
+        ("Hur ofta följs ekonomin upp?", Expected.FREQUENCY, None),
+        ("Vem är ordförande i socialnämnden?", Expected.PERSON, "ordförande"),
+        ("Vad heter enhetschefen för familjerätten?", Expected.PERSON, "enhetschefen"),
+        ("Vem ska ha boendet för flyktingar?", Expected.STATEMENT, None),
+        ("Vilken lag pekar kommunen ut för spelautomater?", Expected.LAW, None),
+        ("Med stöd av vilken bestämmelse får nämnden lämna ut uppgifter?", Expected.LAW, None),
+        ("Var i socialtjänstlagen står det att en make får flytta med?", Expected.LAW, None),
+        ("Vilket SFS-nummer har socialtjänstlagen?", Expected.SFS, None),
+        ("Vilken tobakslag gäller? Jag vill ha SFS-numret.", Expected.SFS, None),
+        ("Vilket telefonnummer har anhörigsamordnaren?", Expected.CONTACT, None),
+        ("Vilka tjänstegarantier gäller för försörjningsstöd?", Expected.LIST, None),
+        ("Vilka förstudier ingår i de strategiska fastighetsinvesteringarna?", Expected.LIST, None),
+        ("Nämn några av de nationella uppdragen.", Expected.LIST, None),
+        ("Ska kommunen införa Bostad först?", Expected.STATEMENT, None),
+        # The interrogative decides, wherever its clause starts.
+        ("Skyddat boende 2023: hur många dygn räknar de med?", Expected.COUNT, "dygn"),
+        ("Hur mäter regionen tillgängligheten? Vilka indikatorer följs?", Expected.LIST, None),
+        ("Underskottet – hur stort var det och när ska det vara återställt?", Expected.DATE, None),
+        # A subordinate "när" asks nothing; "klockslag" is no law.
+        ("Vilken paragraf gäller när någon vill överklaga?", Expected.LAW, None),
+        ("Vem utför tillsynen, och vilka klockslag räknas som natt?", Expected.LIST, None),
+    ],
+)
+def test_expectation(question: str, expected: Expected, focus: str | None) -> None:
+    asked = expectation(question)
+    assert (asked.expected, asked.focus) == (expected, focus)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "holds"),
+    [
+        ("Socialkontoret har 420 medarbetare.", Expected.COUNT, True),
+        ("Antalet platser ska öka under 2026.", Expected.COUNT, False),  # a year counts nothing
+        ("Enligt 4 kap. 1 § SoL har den enskilde rätt till bistånd.", Expected.COUNT, False),
+        ("Avgiften är 450 kr per besök.", Expected.AMOUNT, True),
+        ("Budgeten uppgår till 654 848 tkr.", Expected.AMOUNT, True),
+        ("Anhörigsamtal är kostnadsfria.", Expected.AMOUNT, True),
+        ("Avgiften fastställs årligen av fullmäktige.", Expected.AMOUNT, False),
+        ("Andelen ska öka till 74,5 %.", Expected.SHARE, True),
+        ("Beslut fattas i maj 2023.", Expected.DATE, True),
+        ("Beslutet fattas av nämnden.", Expected.DATE, False),
+        ("Ett överklagande ska ha kommit in inom tre veckor.", Expected.DURATION, True),
+        ("Ekonomin följs upp månadsvis.", Expected.FREQUENCY, True),
+        ("Ärenden enligt alkohollagen (2010:1622) handläggs av nämnden.", Expected.LAW, True),
+        ("Ärenden enligt alkohollagen handläggs av nämnden.", Expected.SFS, False),
+        ("Lag (2018:2088) om tobak och liknande produkter", Expected.SFS, True),
+        ("Ring 011-15 00 00 eller mejla socialkontoret@norrkoping.se.", Expected.CONTACT, True),
+        ("Ordförande är Monica Holtstad sedan 2023.", Expected.PERSON, True),
+        ("Ordföranden leder nämndens arbete.", Expected.PERSON, False),
+        ("Vad som helst", Expected.STATEMENT, True),  # nothing to check
+    ],
+)
+def test_holds_expected(text: str, expected: Expected, holds: bool) -> None:
+    assert holds_expected(text, expected) is holds

@@ -1,0 +1,46 @@
+"""Content words as comparable terms: base forms, compounds and their parts."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.terms import TermNormaliser, content_words, present
+
+
+@pytest.fixture(scope="module")
+def normaliser() -> TermNormaliser:
+    return TermNormaliser()
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("akutboendet", "akutboende"),
+        ("matlådorna", "matlåda"),
+        ("socialkontoret", "socialkontor"),
+        ("budgeten", "budgetar"),
+        ("tjänstegarantierna", "tjänstegaranti"),
+    ],
+)
+def test_inflections_meet(normaliser: TermNormaliser, first: str, second: str) -> None:
+    assert normaliser.term(first).form == normaliser.term(second).form
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "found"),
+    [
+        ("demensplatser", "Platser för personer med demens ska bli fler.", True),
+        ("demensplatser", "Satsningen på demensvården fortsätter.", False),
+        ("avgift", "Omsorgsavgiften är högst 0,5392 prisbasbelopp.", True),
+        ("hemtjänsttaxan", "Taxan för hemtjänst beslutas av fullmäktige.", True),
+        ("anställda", "Socialkontoret har sin postadress i Norrköping.", False),
+        ("e-tjänster", "Fler e-tjänster ska införas.", True),
+    ],
+)
+def test_presence(normaliser: TermNormaliser, term: str, text: str, found: bool) -> None:
+    assert present(normaliser.term(term), normaliser.forms(text)) is found
+
+
+def test_content_words_leave_out_question_and_stop_words() -> None:
+    words = list(content_words("Hur många anställda har socialkontoret i Norrköping 2024?"))
+    assert words == ["anställda", "socialkontoret", "norrköping"]
