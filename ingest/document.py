@@ -15,7 +15,7 @@ PAGE_BREAK = "\f"
 #: The version of what ingest makes of a file. Bump it whenever a change to ingest changes the
 #: chunks (text, sections, units, metadata) of a file: indexed files of an older version are then
 #: processed again at the next ingest, though their content is unchanged.
-INGEST_VERSION = 2
+INGEST_VERSION = 3
 
 #: How a list item starts in cleaned text and in chunks: a bullet, "1." / "1)" or "a)".
 LIST_MARKER = re.compile(r"^(?:[•▪◦·●○■□➢►‣∙*\-–—]|\d{1,2}[.)]|[a-z]\))\s+")
