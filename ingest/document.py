@@ -116,6 +116,7 @@ class Chunk(DocumentMeta):
 
     @property
     def header(self) -> str:
-        """The short context line embedded and indexed with the text."""
-        parts = [self.municipality or "", self.title, self.section_path]
+        """The short context line embedded and indexed with the text: the kommun's name, or a
+        region's ("Region Halland"), the title and the section path."""
+        parts = [self.municipality or self.organisation or "", self.title, self.section_path]
         return " | ".join(p for p in parts if p)
