@@ -133,6 +133,17 @@ class Assistant:
                 years[record.municipality].update([record.year] if record.year else [])
         return {name: sorted(values) for name, values in sorted(years.items())}
 
+    def plan_years(self, municipality: str | None) -> list[int]:
+        """The years of the indexed documents of a municipality, or of all documents (a region's
+        too, which has no municipality)."""
+        return sorted(
+            {
+                record.year
+                for record in self._index.documents()
+                if record.year and municipality in (None, record.municipality)
+            }
+        )
+
     def scopes(
         self, intent: QuestionIntent, municipality: str | None, year: int | None
     ) -> list[Scope]:
@@ -163,7 +174,7 @@ class Assistant:
                 asked=scope.municipality, indexed=_describe(indexed)
             )
             return self._refusal(question, message)
-        plan_years = _plan_years(indexed, scope.municipality)
+        plan_years = self.plan_years(scope.municipality)
         hits, evidence, must_mention = self.evidence(intent, scope, query, plan_years)
         judgement = self._judge.judge(intent.text, evidence)
         draft = check_grounding(self._answerer.answer(judgement, _scope_phrase(scope)))
@@ -260,12 +271,6 @@ class Assistant:
 
     def _refusal(self, question: str, message: str) -> Answer:
         return Answer(question=question, answer=message, refused=True)
-
-
-def _plan_years(indexed: dict[str, list[int]], municipality: str | None) -> list[int]:
-    if municipality:
-        return indexed.get(municipality, [])
-    return sorted({year for years in indexed.values() for year in years})
 
 
 def _describe(indexed: dict[str, list[int]]) -> str:

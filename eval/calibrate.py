@@ -74,7 +74,7 @@ def observe(eval_set: EvalSet, settings: Settings) -> list[Observation]:
 
     assistant = Assistant.open(index_corpus(eval_set, settings))
     indexed = assistant.indexed()
-    plan_years = sorted({y for ys in indexed.values() for y in ys})
+    plan_years = assistant.plan_years(None)
     judged = max(JUDGED_UNITS)
     observations = []
     for item in load_set(eval_set.questions):
