@@ -18,7 +18,8 @@ from assistant.answerability import AnswerabilityJudge
 from assistant.answerer import Draft, check_grounding, make_answerer
 from assistant.conversation import resolve
 from assistant.evidence import EvidenceScorer, ScoredUnit
-from assistant.question import QuestionIntent
+from assistant.question import QuestionIntent, analyse
+from assistant.question_parts import question_parts
 from assistant.terms import TermNormaliser
 from index.embedding import load_embedder
 from index.plan_index import PlanIndex, SearchHit
@@ -164,8 +165,18 @@ class Assistant:
             )
             return self._refusal(question, message)
         plan_years = _plan_years(indexed, scope.municipality)
+        # A comparison's sides are its parts; a plain question of several parts is split.
+        parts = [query] if intent.compare else question_parts(query)
+        answers = [self._answer_part(question, intent, scope, part, plan_years) for part in parts]
+        if len(answers) == 1:
+            return answers[0]
+        return self._joined(question, parts, answers)
+
+    def _answer_part(
+        self, question: str, intent: QuestionIntent, scope: Scope, query: str, plan_years: list[int]
+    ) -> Answer:
         hits, evidence, must_mention = self.evidence(intent, scope, query, plan_years)
-        judgement = self._judge.judge(intent.text, evidence)
+        judgement = self._judge.judge(query, evidence)
         draft = check_grounding(self._answerer.answer(judgement, _scope_phrase(scope)))
         if draft.refused and must_mention and not evidence:
             draft = Draft(
@@ -181,6 +192,26 @@ class Assistant:
             citations=draft.citations,
             closest=self._closest(hits, evidence) if draft.refused else [],
             retrieved=[hit.chunk.id for hit in hits],
+        )
+
+    def _joined(self, question: str, parts: list[str], answers: list[Answer]) -> Answer:
+        """One answer of the parts' answers, markers numbered through; a part the plans do not
+        answer says so by name."""
+        texts: list[str] = []
+        citations: list[Citation] = []
+        for part, answer in zip(parts, answers, strict=True):
+            renumbered = _renumber(answer, offset=len(citations))
+            citations.extend(renumbered.citations)
+            silent = self._templates["part_silent"].format(part=_part_label(part))
+            texts.append(silent if answer.refused else renumbered.answer)
+        refused = all(answer.refused for answer in answers)
+        return Answer(
+            question=question,
+            answer=answers[0].answer if refused else "\n\n".join(texts),
+            refused=refused,
+            citations=citations,
+            closest=answers[0].closest if refused else [],
+            retrieved=list(dict.fromkeys(c for answer in answers for c in answer.retrieved)),
         )
 
     def evidence(
@@ -202,7 +233,7 @@ class Assistant:
             path=scope.document,
         )
         # Words are matched on the topic: the municipality and year are filters, not content.
-        words = intent.topic or query
+        words = (intent.topic if query == intent.text else analyse(query).topic) or query
         evidence = self._scorer.score(words, query_vector, hits, self._index.unit_vectors)
         if must_mention:
             evidence = [unit for unit in evidence if must_mention in unit.text]
@@ -279,6 +310,11 @@ def _describe(indexed: dict[str, list[int]]) -> str:
 
 def _scope_phrase(scope: Scope) -> str:
     return f" för {scope.label}" if scope.label else ""
+
+
+def _part_label(part: str) -> str:
+    """A part as it is named in the answer: without the words it borrowed from the first part."""
+    return re.sub(r"\s*\(.*\)\s*$", "", part).rstrip("?").strip()
 
 
 def _side_query(intent: QuestionIntent, scope: Scope) -> str:
