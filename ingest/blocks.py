@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ingest.cleaning import SENTENCE_END, Line, join_wrapped, vocabulary
-from ingest.document import LIST_MARKER
+from ingest.document import LIST_MARKER, TABLE_CELL_SEPARATOR
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table"]
 
@@ -252,7 +252,10 @@ def _is_numeric_row(text: str) -> bool:
 
 
 def _is_fragment(text: str, short_line: int) -> bool:
-    """A piece of a flattened table: numbers, or a short line that ends no sentence."""
+    """A piece of a flattened table: numbers, or a short line that ends no sentence. A row of a
+    Word, HTML or PDF table (cells joined by " | ") is one whatever its length."""
+    if TABLE_CELL_SEPARATOR in text:
+        return True
     if text.endswith(SENTENCE_END):
         return False
     return _is_numeric_row(text) or len(text.split()) <= 4 or len(text) < short_line

@@ -1,8 +1,10 @@
-"""Sectioned text → chunks: sentences and list items packed within one section.
+"""Sectioned text → chunks: sentences, list items and table rows packed within one section.
 
 A chunk never crosses a heading, so its heading path is exact. Inside a section, units are packed
 greedily up to ``max_words``; a list travels with its lead-in ("… avser tjänstegarantierna:") and a
-flattened table with its header line, split only when they alone exceed the limit.
+table with its header, split only when they alone exceed the limit. A recognised table
+(`ingest.tables.TableBlock`) gives its header, each row and each other line as units; a table
+split between chunks repeats nothing: its later parts name the chunk that holds the header.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from ingest.sections import PlacedBlock
+from ingest.tables import TableBlock
 
 #: Swedish abbreviations after which a full stop does not end the sentence.
 _ABBREVIATIONS = frozenset(
@@ -98,7 +101,9 @@ def _units(blocks: list[PlacedBlock]) -> list[list[tuple[int, int]]]:
             groups.extend([sentence] for sentence in sentences)
         elif block.kind == "list_item" or block.kind == "table":
             spans = [(placed.start, placed.end)]
-            if block.kind == "table" and _words(block.text) > MAX_TABLE_UNIT_WORDS:
+            if isinstance(block, TableBlock):  # header, rows, other lines: units of one group
+                spans = [(placed.start + start, placed.start + end) for start, end in block.units]
+            elif block.kind == "table" and _words(block.text) > MAX_TABLE_UNIT_WORDS:
                 spans = _table_rows(placed)
             if _continues_group(blocks, position):
                 groups[-1].extend(spans)

@@ -46,6 +46,9 @@ STRUCTURE_TOKENS = frozenset(
     ]
 )
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+#: A soft hyphen that starts a word is no break opportunity: some PDFs print their minus signs
+#: and empty-cell dashes with it ("\u00ad15 838", "\u00ad \u00ad"). Those are kept, as "-".
+_SOFT_HYPHEN_SIGN = re.compile(r"(?<!\S)\u00ad(?=\d|\s|$)", re.MULTILINE)
 _SPACES = re.compile(r"[\u00a0\u2007\u202f\u2009\u2002\u2003\t ]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _WORD = re.compile(r"\w+")
@@ -86,6 +89,7 @@ def clean_lines(raw: str, *, repeated_layer_min_share: float = 0.2) -> list[Line
 
 def _normalise_characters(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _SOFT_HYPHEN_SIGN.sub("-", text)
     return _CONTROL.sub("", text.translate(_INVISIBLE))
 
 

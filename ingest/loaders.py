@@ -33,7 +33,7 @@ from lxml.etree import XMLSyntaxError
 from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
-from ingest.document import PAGE_BREAK, IngestError, LoadedDocument
+from ingest.document import PAGE_BREAK, TABLE_CELL_SEPARATOR, IngestError, LoadedDocument
 
 # --- Reasons shown to the user ----------------------------------------------------------------
 
@@ -252,7 +252,7 @@ def _list_item(text: str) -> _Block:
 def _table_row(cell_texts: list[str]) -> str:
     """One line per row; a row of only empty cells (a spacer) gives ""."""
     cells = [" ".join(text.split()) for text in cell_texts]
-    return " | ".join(cells) if any(cells) else ""
+    return TABLE_CELL_SEPARATOR.join(cells) if any(cells) else ""
 
 
 def _table(rows: Iterable[str]) -> _Block | None:
