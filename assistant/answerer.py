@@ -13,6 +13,7 @@ from typing import Protocol
 
 from assistant.answer import Citation
 from assistant.evidence import ScoredUnit
+from assistant.table_answers import ChunkLookup
 from settings import AnswerSettings
 
 _MARKER = re.compile(r"\[\d+\]")
@@ -29,8 +30,9 @@ class Draft:
 
 
 class Answerer(Protocol):
-    def answer(self, evidence: list[ScoredUnit], scope: str = "") -> Draft:
-        """Answer from ``evidence`` (best first) or refuse; ``scope`` names the side asked about."""
+    def answer(self, evidence: list[ScoredUnit], scope: str = "", question: str = "") -> Draft:
+        """Answer ``question`` from ``evidence`` (best first) or refuse; ``scope`` names the side
+        asked about."""
         ...
 
 
@@ -38,28 +40,49 @@ class UngroundedAnswer(ValueError):
     """An answerer wrote something its citations do not support."""
 
 
-def make_answerer(settings: AnswerSettings) -> Answerer:
+def make_answerer(settings: AnswerSettings, chunks: ChunkLookup | None = None) -> Answerer:
+    """The configured answerer; ``chunks`` finds a chunk by id (for a table's header that stands
+    in another chunk than the row)."""
     from assistant.extractive import ExtractiveAnswerer
 
     answerers = {"extractive": ExtractiveAnswerer}
-    return answerers[settings.answerer](settings)
+    return answerers[settings.answerer](settings, chunks)
 
 
 def numbers_in(text: str) -> set[str]:
     return {" ".join(n.split()) for n in _NUMBER.findall(_MARKER.sub(" ", text))}
 
 
+def numbers_standing_in(text: str) -> set[str]:
+    """The numbers of ``text``, and every run of its digit groups: a flattened table row "100 115
+    110" holds the cells "100", "115" and "110" as well as what reads as one number."""
+    found = numbers_in(text)
+    for number in list(found):
+        groups = number.split()
+        found |= {
+            " ".join(groups[first:last])
+            for first in range(len(groups))
+            for last in range(first + 1, len(groups) + 1)
+        }
+    return found
+
+
 def check_grounding(draft: Draft) -> Draft:
     """Every marker must name a citation, and every number in the text must stand in a cited
-    quote or in the cited document's title (the lead names it: "… verksamhetsplan 2023")."""
+    quote or table header, or in the cited document's title or section (the lead names it: "…
+    verksamhetsplan 2023")."""
     if draft.refused:
         return draft
     known = {f"[{c.id}]" for c in draft.citations}
     unknown = set(_MARKER.findall(draft.text)) - known
     if unknown or not draft.citations:
         raise UngroundedAnswer(f"markörer utan källa: {sorted(unknown)}")
-    supported = set().union(*(numbers_in(f"{c.quote} {c.title}") for c in draft.citations))
+    supported = set().union(*(numbers_standing_in(_cited_text(c)) for c in draft.citations))
     unsupported = numbers_in(draft.text) - supported
     if unsupported:
         raise UngroundedAnswer(f"tal som inga citat innehåller: {sorted(unsupported)}")
     return draft
+
+
+def _cited_text(citation: Citation) -> str:
+    return "\n".join((citation.quote, citation.header or "", citation.title, citation.section))

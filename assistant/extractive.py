@@ -3,7 +3,8 @@
 It picks the best-scoring units, keeps a list together with its lead-in, orders them as the plan
 does, names the source, and ends each statement with a marker whose citation quotes exactly that
 statement. It writes no claim of its own: the only words it adds are the templates in
-``prompts/extractive_sv.toml``.
+``prompts/extractive_sv.toml``, and for a table row the labels of its row and column
+(`assistant.table_answers`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from itertools import groupby
 from assistant.answer import Citation
 from assistant.answerer import Draft
 from assistant.evidence import ScoredUnit
+from assistant.table_answers import ChunkLookup, focus_rows, statement, with_lead_ins
 from ingest.document import LIST_MARKER
 from ingest.municipalities import municipality_title
 from prompts import templates
@@ -23,16 +25,19 @@ _WHITESPACE = re.compile(r"\s*\n\s*")
 
 
 class ExtractiveAnswerer:
-    def __init__(self, settings: AnswerSettings) -> None:
+    def __init__(self, settings: AnswerSettings, chunks: ChunkLookup | None = None) -> None:
         self._settings = settings
         self._templates = templates("extractive_sv")
+        self._chunks = chunks
 
-    def answer(self, evidence: list[ScoredUnit], scope: str = "") -> Draft:
-        """Answer from ``evidence`` (best first), or refuse when nothing is good enough."""
+    def answer(self, evidence: list[ScoredUnit], scope: str = "", question: str = "") -> Draft:
+        """Answer from ``evidence`` (best first), or refuse when nothing is good enough. A table
+        row is answered with its labels (`assistant.table_answers`)."""
         chosen = self.select(evidence)
         if not chosen:
             return Draft(self._templates["refusal"].format(scope=scope), refused=True)
-        return self._compose(chosen)
+        chosen = focus_rows(chosen, evidence[0], question, self._chunks)
+        return self._compose(_in_plan_order(with_lead_ins(chosen)), question)
 
     def select(self, evidence: list[ScoredUnit]) -> list[ScoredUnit]:
         if not evidence or evidence[0].score < self._settings.min_score:
@@ -58,7 +63,7 @@ class ExtractiveAnswerer:
                 keyed.setdefault((unit.chunk.id, index), _sibling(unit, index))
         return list(keyed.values())
 
-    def _compose(self, chosen: list[ScoredUnit]) -> Draft:
+    def _compose(self, chosen: list[ScoredUnit], question: str) -> Draft:
         lines: list[str] = []
         citations: list[Citation] = []
         for _, units in groupby(chosen, key=lambda unit: unit.chunk.path):
@@ -66,6 +71,11 @@ class ExtractiveAnswerer:
             lines.append(self._lead(group[0]))
             for unit in group:
                 marker = len(citations) + 1
+                table = statement(unit, question, marker, self._chunks)
+                if table is not None:
+                    lines.extend(table.lines)
+                    citations.append(table.citation)
+                    continue
                 quote = _quote(unit)
                 citations.append(Citation.of(marker, unit.chunk, quote))
                 bullet = "- " if unit.is_list_item else ""

@@ -63,13 +63,14 @@ class UnitVectors:
 
 def embedding_texts(chunk: Chunk) -> list[str]:
     """What is embedded for each unit: the unit with the context a reader would have. A list item
-    carries its lead-in ("… avser tjänstegarantierna:"), a table's row (or header) the table's
-    caption, unit and column labels ("Budget 2025"), anything else its section heading."""
+    carries its lead-in ("… avser tjänstegarantierna:"), a table row the table's caption, unit
+    and column labels ("Budget 2025") or its lead-in sentence, anything else (a table's header
+    too) its section heading."""
     heading = chunk.section[-1] if chunk.section else chunk.title
     texts, lead_in = [], heading
     for (start, _), unit in zip(chunk.units, chunk.unit_texts(), strict=True):
         table = chunk.table_at(start)
-        if table is not None:
+        if table is not None and start != (table.header_span or (-1,))[0]:
             texts.append(f"{heading}: {table.context}: {unit}")
             continue
         is_item = bool(LIST_MARKER.match(unit))

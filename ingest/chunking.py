@@ -59,6 +59,8 @@ _SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?])[\"”»)]*\s+(?=[\"“«(]?[A-ZÅÄ
 _WORD = re.compile(r"\S+")
 #: A flattened table is quoted whole (its cells mean nothing apart) unless it is longer than this.
 MAX_TABLE_UNIT_WORDS = 80
+#: A recognised table stays in one chunk up to this many times the longest chunk.
+TABLE_STRETCH = 1.5
 
 
 @dataclass(frozen=True)
@@ -151,18 +153,32 @@ def pack_section(
             chunks.append(Span(current[0][0], current[-1][1], section, page, tuple(current)))
         current, current_words = [], 0
 
+    in_tables = _table_units(blocks)
     for group in _units(blocks):
         group_words = sum(_words(text[s:e]) for s, e in group)
         if current and current_words + group_words > max_words and current_words >= min_words // 2:
             close()
+        # A table a little longer than a chunk stays whole rather than leave a row or two apart.
+        stretched = max_words * TABLE_STRETCH
+        whole_table = group[-1] in in_tables and group_words <= stretched
+        limit = stretched if whole_table else max_words
         for unit in group:
             unit_words = _words(text[unit[0] : unit[1]])
-            if current and current_words + unit_words > max_words:
+            if current and current_words + unit_words > limit:
                 close()
             current.append(unit)
             current_words += unit_words
     close()
     return chunks
+
+
+def _table_units(blocks: list[PlacedBlock]) -> set[tuple[int, int]]:
+    return {
+        (placed.start + start, placed.start + end)
+        for placed in blocks
+        if isinstance(placed.block, TableBlock)
+        for start, end in placed.block.units
+    }
 
 
 def _page_at(blocks: list[PlacedBlock], offset: int) -> int:

@@ -46,7 +46,10 @@ class Table(BaseModel):
 
     @property
     def context(self) -> str:
-        """What the table is, in one line: caption, unit, label column and columns."""
+        """What the table is, in one line: caption, unit, label column and columns; for a list
+        under a lead-in sentence, that sentence."""
+        if self.columns == [""]:
+            return self.header
         columns = ", ".join(column for column in self.columns if column)
         named = f"{self.title} {self.stub}".lower()
         unit = f"({self.unit})" if self.unit and self.unit not in named else ""
