@@ -77,12 +77,15 @@ def check_grounding(draft: Draft) -> Draft:
     unknown = set(_MARKER.findall(draft.text)) - known
     if unknown or not draft.citations:
         raise UngroundedAnswer(f"markörer utan källa: {sorted(unknown)}")
-    supported = set().union(*(numbers_standing_in(_cited_text(c)) for c in draft.citations))
+    supported = supported_numbers(draft.citations)
     unsupported = numbers_in(draft.text) - supported
     if unsupported:
         raise UngroundedAnswer(f"tal som inga citat innehåller: {sorted(unsupported)}")
     return draft
 
 
-def _cited_text(citation: Citation) -> str:
-    return "\n".join((citation.quote, citation.header or "", citation.title, citation.section))
+def supported_numbers(citations: list[Citation]) -> set[str]:
+    """The numbers an answer may state: those of its quotes and table headers, and of the titles
+    and sections of what it cites."""
+    texts = ["\n".join((c.quote, c.header or "", c.title, c.section)) for c in citations]
+    return set().union(*(numbers_standing_in(text) for text in texts))
