@@ -8,8 +8,9 @@ no groups after it), groups of three digits, an optional decimal comma part and 
 sign. A lone dash is an empty cell; "2–3" and "50–" are ranges. Every split that the grammar allows
 is enumerated; the caller decides, knowing how many columns the header has, whether one is unique.
 
-A split is only plausible when its amounts are of similar size: their counts of digits differ by
-at most MAX_SPREAD (zeros aside), and no amount has more than MAX_GROUPS digit groups. A budget
+A split is only plausible when its whole amounts are of similar size: their counts of digits
+differ by at most MAX_SPREAD (zeros, and numbers with decimals or a percent sign, which end their
+cell anyway, aside), and no amount has more than MAX_GROUPS digit groups. A budget
 row does not jump by a factor of a thousand from one year to the next, while a wrong split
 ("4 048 3 895" as 4 048 | 3 | 895) usually does.
 """
@@ -37,7 +38,7 @@ MAX_SPREAD = 2
 @dataclass(frozen=True)
 class Cell:
     """Tokens [start, end) of a run that make one cell; ``digits`` is the amount's number of
-    integer digits (None for an empty cell, a range or a zero)."""
+    integer digits (None for an empty cell, a range, a zero or a number with decimals or %)."""
 
     start: int
     end: int
@@ -153,9 +154,10 @@ class _Cells:
         if len(digits) > 1 and digits.startswith("0"):
             return  # "015" only ever continues an amount
         zero = not digits.strip("0")
+        rate = bool(match["decimals"] or match["percent"])
         groups, size = 1, len(digits)
-        yield Cell(start, _with_percent(tokens, head + 1), None if zero else size)
-        if match["decimals"] or match["percent"] or len(digits) > 3 or zero:
+        yield Cell(start, _with_percent(tokens, head + 1), None if zero or rate else size)
+        if rate or len(digits) > 3 or zero:
             return
         end = head + 1
         while end < len(tokens) and groups < MAX_GROUPS and end not in self.breaks:
@@ -163,8 +165,9 @@ class _Cells:
             if not group or group["sign"] or len(group["digits"]) != 3:
                 return
             groups, size, end = groups + 1, size + 3, end + 1
-            yield Cell(start, _with_percent(tokens, end), size)
-            if group["decimals"] or group["percent"]:
+            rate = bool(group["decimals"] or group["percent"])
+            yield Cell(start, _with_percent(tokens, end), None if rate else size)
+            if rate:
                 return
 
 

@@ -23,7 +23,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.blocks import Block
 from ingest.cleaning import SENTENCE_END
@@ -165,6 +165,8 @@ class _Header:
     labelled: int
     #: Whether the columns are years.
     dated: bool = True
+    #: A caption run into the header's line (see `_caption_in`).
+    caption: str = ""
 
 
 def _header_items(lines: list[str]) -> list[list[_Item]]:
@@ -202,26 +204,59 @@ def _labels_and_years(line: str) -> list[tuple[str, bool]]:
 def _parse_header(lines: list[str]) -> _Header | None:
     """Column labels from header lines; None when some label has no column to go with."""
     items = _header_items(lines)
+    caption = _caption_in(items)
+    items = [[item for item in line if item not in caption] for line in items]
     flat = [item for line in items for item in line]
     years = [item for item in flat if item.year]
     if not years:
-        return _plain_header(items)
+        header = _plain_header(items)
+        return replace(header, caption=_joined(caption)) if header else None
     pairs = _stacked_pairs(items)
     pairs |= _adjacent_pairs(flat, {item.order for pair in pairs.items() for item in pair})
     stub: list[str] = []
+    undated: list[str] = []
     for item in flat:
         if item.year or item in pairs:
             continue
-        if not _heads_label_column(item, items, years[0].line):
+        if _after_the_years(item, items):
+            undated.append(item.text)  # "2024 2025 Förändring (%)": a column without a year
+        elif _heads_label_column(item, items, years[0].line):
+            stub.append(item.text)
+        else:
             return None
-        stub.append(item.text)
     labels = {year: label for label, year in pairs.items()}
     if len({year.line for year in years}) > 1:
         years = sorted(years, key=lambda year: (int(year.text), year.order))
     columns = [
         f"{labels[year].text} {year.text}" if year in labels else year.text for year in years
-    ]
-    return _Header(" ".join(stub), columns, len(pairs))
+    ] + undated
+    return _Header(" ".join(stub), columns, len(pairs) + len(undated), caption=_joined(caption))
+
+
+def _joined(items: list[_Item]) -> str:
+    return " ".join(item.text for item in items)
+
+
+def _after_the_years(item: _Item, items: list[list[_Item]]) -> bool:
+    """A label after the years of its own line, the last line that has years."""
+    last_year_line = max(number for number, line in enumerate(items) if any(x.year for x in line))
+    return item.line == last_year_line and any(
+        other.year and other.order < item.order for other in items[item.line]
+    )
+
+
+def _caption_in(items: list[list[_Item]]) -> list[_Item]:
+    """A caption run into the header's line ("Driftredovisning 2025 per verksamhet (tkr) Budget
+    2025 Utfall 2025 Avvikelse"): a column label starts with a capital, so everything up to the
+    last label after a year that goes on in lower case or in brackets is the caption (and its
+    year no column)."""
+    for line in items:
+        for position in range(len(line) - 1, 0, -1):
+            item = line[position]
+            goes_on = not item.year and (item.text[:1].islower() or item.text[:1] == "(")
+            if goes_on and any(other.year for other in line[:position]):
+                return line[: position + 1]
+    return []
 
 
 def _heads_label_column(item: _Item, items: list[list[_Item]], first_year_line: int) -> bool:
@@ -428,9 +463,9 @@ class _Finder:
         return min(candidates, key=lambda candidate: candidate[0])[1] if candidates else None
 
     def _lead_in_table(self, index: int, header_end: int, floor: int) -> _Found | None:
-        """Label/value lines under a lead-in sentence ("… fördelas enligt nedan:"): one column."""
+        """Label/value lines under a lead-in (`_leads_in`): one column."""
         lead_in = header_end - 1
-        if lead_in < floor or not self.lines[lead_in].endswith(":"):
+        if lead_in < floor or not _leads_in(self.lines[lead_in]):
             return None
         rows = _body(self.lines, index, list(range(header_end, index)))
         self._accept_rows(rows, 1)
@@ -441,8 +476,11 @@ class _Finder:
     def _with_rows(
         self, index: int, header_first: int, header_end: int, header: _Header, floor: int
     ) -> _Found | None:
-        if _cut_above(self.lines, header_first, floor):
+        if _cut_above(self.lines, header_first, header_end, floor):
             return None
+        numbers = _numbers(self.lines[index])
+        if numbers is not None and not numbers.label and header_end == index:
+            return None  # "Budgetram 2024" / "9 448,0": a label and its value, not a header
         rows = _body(self.lines, index, list(range(header_end, index)))
         self._accept_rows(rows, len(header.columns))
         accepted = [row for row in rows if row.cells]
@@ -467,7 +505,7 @@ class _Finder:
             first=caption if titled else header_first,
             end=rows[-1].last + 1,
             header_end=header_end,
-            title=self.lines[caption] if titled else "",
+            title=header.caption or (self.lines[caption] if titled else ""),
             header=header,
             rows=rows,
         )
@@ -514,12 +552,17 @@ class _Finder:
         return breaks if len(breaks) >= columns - 1 else frozenset()
 
 
-def _cut_above(lines: list[str], header_first: int, floor: int) -> bool:
-    """Whether header lines above a header hold years of the same header: then it is cut."""
+def _cut_above(lines: list[str], header_first: int, header_end: int, floor: int) -> bool:
+    """Whether the header goes on above ``header_first``: header lines above hold years that
+    make more columns of it ("2021" / "Prognos" above "2022" / "Mål 2022 Mål 2023"). A caption
+    that names a year ("… helår 2025 (tkr)") makes no columns and cuts nothing."""
+    own = _parse_header(lines[header_first:header_end])
+    width = len(own.columns) if own else 0
     for above in range(header_first - 1, max(floor, header_first - MAX_HEADER_LINES) - 1, -1):
         if not _is_header_like(lines[above]):
             return False
-        if _has_year(lines[above]):
+        longer = _parse_header(lines[above:header_end]) if _has_year(lines[above]) else None
+        if longer is not None and len(longer.columns) > width:
             return True
     return False
 
@@ -562,6 +605,12 @@ def _headers_above(lines: list[str], floor: int, end: int) -> Iterator[tuple[int
         header = _parse_header(lines[first:end])
         if header is not None and header.columns:
             yield first, header
+
+
+def _leads_in(text: str) -> bool:
+    """A sentence ending in a colon, or a caption that states a unit ("Nämndernas driftramar
+    2026 (mnkr)"): it says what the labelled values below it are."""
+    return text.endswith(":") or (_is_title(text) and _unit(text) is not None)
 
 
 def _is_title(text: str) -> bool:

@@ -141,6 +141,46 @@ def test_label_wrapped_above_and_below_its_numbers_and_group_labels() -> None:
     assert text[start:end] == "Summa 5 430 5 851\nanläggningstillgångar"
 
 
+def test_caption_run_into_the_header_and_a_column_without_a_year() -> None:
+    _, table = only_table(
+        "Driftredovisning 2025 per verksamhet (tkr) Budget 2025 Utfall 2025 Avvikelse\n"
+        "Nämnd och förvaltningsledning 18 400 17 950 450\n"
+        "Äldreomsorg 238 600 241 380 -2 780\n"
+    )
+    assert (table.title, table.unit) == ("Driftredovisning 2025 per verksamhet (tkr)", "tkr")
+    assert table.columns == ["Budget 2025", "Utfall 2025", "Avvikelse"]
+    assert row(table, "Äldreomsorg").cells == ["238 600", "241 380", "-2 780"]
+    _, table = only_table(
+        "Ekonomiskt bistånd, helår 2024 2025 Förändring (%)\n"
+        "Utbetalt bistånd (tkr) 20 600 23 760 15,3\n"
+        "Genomsnittligt bistånd per hushåll och månad (kr) 9 640 9 950 3,2\n"
+    )
+    assert table.columns == ["2024", "2025", "Förändring (%)"]
+    assert row(table, "Utbetalt bistånd (tkr)").cells == ["20 600", "23 760", "15,3"]
+
+
+def test_words_alone_head_columns_and_decide_a_split() -> None:
+    # "320 410" is one number or two: only the two columns of the header tell.
+    _, table = only_table(
+        "Verksamhet Prognos oktober Prognos november\n"
+        "Nämnd och förvaltningsledning 320 410\n"
+        "Ekonomiskt bistånd -2 100 -2 340\n"
+    )
+    assert (table.stub, table.columns) == ("Verksamhet", ["Prognos oktober", "Prognos november"])
+    assert row(table, "Nämnd och förvaltningsledning").cells == ["320", "410"]
+
+
+def test_label_value_list_under_a_caption_that_states_its_unit() -> None:
+    _, table = only_table(
+        "Nämndernas driftramar 2026 enligt kommunstyrelsens förslag (mnkr)\n"
+        "Kommunstyrelsen 196,5\n"
+        "Socialnämnden 441,2\n"
+        "Summa nämnder 1 587,4\n"
+    )
+    assert (table.columns, table.unit) == ([""], "mnkr")
+    assert row(table, "Summa nämnder").cells == ["1 587,4"]
+
+
 def test_label_value_list_under_a_lead_in() -> None:
     _, table = only_table(
         "Socialnämndens budget uppgår till 654 848 tkr för 2024 och fördelas enligt nedan:\n\n"
@@ -202,6 +242,11 @@ def test_splits_of_a_run_of_three_digit_groups_are_several() -> None:
 
 def test_no_table_without_a_header() -> None:
     assert tables_of("Vi satsar 20 miljoner på vården.\nKostnaden är 4 266 4 470 4 687.\n") == []
+
+
+def test_a_label_with_a_year_above_its_value_is_no_header() -> None:
+    text = "Budgetram 2024\n9 448,0\nUppräkning priser och löner\n286,4\nBudgetram 2025\n9 804,6\n"
+    assert tables_of(text) == []
 
 
 def test_a_table_of_contents_is_no_table() -> None:
