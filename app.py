@@ -87,6 +87,7 @@ CSS = """
 .svarstabell { border-collapse: collapse; margin: .3em 0 .6em; }
 .svarstabell th, .svarstabell td { border: 1px solid #ddd; padding: .25em .6em; text-align: right; }
 .svarstabell th:first-child, .svarstabell td:first-child { text-align: left; }
+.tabellhuvud { color: #555; font-size: .85em; margin: -.2em 0 .4em; }
 """
 #: How the page looks (Gradio 6 takes these at launch); the browser tests serve it the same way.
 LOOK: dict[str, Any] = {"theme": THEME, "css": CSS}

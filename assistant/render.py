@@ -186,9 +186,17 @@ def source_card_html(
         f"{escape(citation.title)}</div>"
         f"{_facts(citation.municipality, citation.year, citation.section, citation.page)}"
         f'<blockquote class="sammanhang">{_highlighted(found)}</blockquote>'
+        f"{_table_header(citation.header)}"
         f'<div class="fil">Fil: {escape(citation.file)}</div>'
         "</div>"
     )
+
+
+def _table_header(header: str | None) -> str:
+    """The header a cited table row is read under, as the plan writes it."""
+    if not header:
+        return ""
+    return f'<div class="tabellhuvud">Tabellhuvud: {escape(" ".join(header.split()))}</div>'
 
 
 def _facts(municipality: str | None, year: int | None, section: str, page: int | None) -> str:

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Citation
+from assistant.answer import Answer, Citation
 from assistant.answerer import UngroundedAnswer, check_grounding
+from assistant.cli import render_answer
 from assistant.evidence import ScoredUnit
 from assistant.extractive import ExtractiveAnswerer
-from assistant.render import answer_text_html
+from assistant.render import answer_text_html, source_card_html
 from assistant.service import Assistant
+from assistant.sources import QuoteInContext
 from index.plan_index import PlanIndex
 from ingest.document import Chunk, LoadedDocument
 from ingest.pipeline import process_document
@@ -186,6 +188,16 @@ def test_the_small_table_is_an_html_table(budget: list[Chunk]) -> None:
     html = answer_text_html(text, "fraga-1")
     assert "<table" in html and "<th>Bokslut 2022</th>" in html
     assert "<td>-116 586</td>" in html and "---" not in html
+
+
+def test_the_terminal_and_the_source_card_show_the_header(budget: list[Chunk]) -> None:
+    text, citations = answer(evidence(budget, "Individ och familjeomsorg"), "budget 2025")
+    rendered = render_answer(Answer(question="q", answer=text, refused=False, citations=citations))
+    assert "Tabellhuvud: ”(tkr) Bokslut 2022 Budget 2025 Plan 2026”" in rendered
+    card = source_card_html(
+        citations[0], "fraga-1", lambda _, quote: QuoteInContext("", quote, "", False, False)
+    )
+    assert "Tabellhuvud: (tkr) Bokslut 2022 Budget 2025 Plan 2026" in card
 
 
 # --- end to end on the example plans -------------------------------------------------------------
