@@ -631,6 +631,8 @@ def _pipe_table_at(lines: list[str], index: int) -> _Found | None:
     if width < 2 or end - index < 2:
         return None
     stub, *columns = _pipe_cells(lines[index])
+    if any(_numbers(column) for column in columns):
+        return None  # the first row holds amounts: the rest of a table whose header is elsewhere
     rows = []
     for number in range(index + 1, end):
         label, *cells = _pipe_cells(lines[number])

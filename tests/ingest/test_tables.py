@@ -214,6 +214,8 @@ def test_rows_of_word_and_html_tables() -> None:
     )
     assert (table.stub, table.columns) == ("Nämnd", ["Budget 2025", "Budget 2026"])
     assert cell(table, "IFO", "Budget 2026") == "1 200"
+    # The part of a table on the next page, without its header row: no header is made up.
+    assert tables_of("Vård | 82 186 | 84 884\nIFO | - | 1 200\n") == []
 
 
 # --- refusals -------------------------------------------------------------------------------------
