@@ -18,6 +18,8 @@ from settings import AnswerSettings
 
 _MARKER = re.compile(r"\[\d+\]")
 _NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3})*(?:[,.:]\d+)?")
+#: Numbers one space apart, each with its decimals: the cells of a row, the years of a header.
+_NUMBER_RUN = re.compile(r"\d+(?:[,.:]\d+)?(?:[ \u00a0]\d+(?:[,.:]\d+)?)*")
 
 
 @dataclass
@@ -54,15 +56,16 @@ def numbers_in(text: str) -> set[str]:
 
 
 def numbers_standing_in(text: str) -> set[str]:
-    """The numbers of ``text``, and every run of its digit groups: a flattened table row "100 115
-    110" holds the cells "100", "115" and "110" as well as what reads as one number."""
+    """The numbers of ``text``, and every run of its numbers one space apart: a flattened table
+    row "100 115 110" holds the cells "100", "115" and "110" as well as what reads as one number,
+    and a header "2025 2026 2027" the years 2025, 2026 and 2027."""
     found = numbers_in(text)
-    for number in list(found):
-        groups = number.split()
+    for run in _NUMBER_RUN.findall(_MARKER.sub(" ", text)):
+        tokens = run.split()
         found |= {
-            " ".join(groups[first:last])
-            for first in range(len(groups))
-            for last in range(first + 1, len(groups) + 1)
+            " ".join(tokens[first:last])
+            for first in range(len(tokens))
+            for last in range(first + 1, len(tokens) + 1)
         }
     return found
 

@@ -15,7 +15,13 @@ from itertools import groupby
 from assistant.answer import Citation
 from assistant.answerer import Draft
 from assistant.evidence import ScoredUnit
-from assistant.table_answers import ChunkLookup, focus_rows, statement, with_lead_ins
+from assistant.table_answers import (
+    ChunkLookup,
+    TableStatement,
+    focus_rows,
+    statement,
+    with_lead_ins,
+)
 from ingest.document import LIST_MARKER
 from ingest.municipalities import municipality_title
 from prompts import templates
@@ -64,23 +70,30 @@ class ExtractiveAnswerer:
         return list(keyed.values())
 
     def _compose(self, chosen: list[ScoredUnit], question: str) -> Draft:
-        lines: list[str] = []
+        lines: list[str | TableStatement] = []  # a small table takes in later rows of its own
         citations: list[Citation] = []
         for _, units in groupby(chosen, key=lambda unit: unit.chunk.path):
             group = list(units)
             lines.append(self._lead(group[0]))
+            joined: TableStatement | None = None
             for unit in group:
                 marker = len(citations) + 1
                 table = statement(unit, question, marker, self._chunks)
                 if table is not None:
-                    lines.extend(table.lines)
-                    citations.append(table.citation)
+                    citations.extend(table.citations)
+                    if joined is None or not joined.joins(table):
+                        joined = table
+                        lines.append(table)
                     continue
+                joined = None
                 quote = _quote(unit)
                 citations.append(Citation.of(marker, unit.chunk, quote))
                 bullet = "- " if unit.is_list_item else ""
                 lines.append(f"{bullet}{_WHITESPACE.sub(' / ', quote)} [{marker}]")
-        return Draft("\n".join(lines), refused=False, citations=citations)
+        text = "\n".join(
+            line for part in lines for line in ([part] if isinstance(part, str) else part.lines)
+        )
+        return Draft(text, refused=False, citations=citations)
 
     def _lead(self, unit: ScoredUnit) -> str:
         chunk = unit.chunk

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.answer import Citation
 from assistant.evidence import ScoredUnit
 from ingest.document import Chunk
-from ingest.table_model import Table, TableRow
+from ingest.table_model import Table, TableRow, TextSpan
 from ingest.tables import row_unit
 
 _YEAR = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
@@ -39,13 +39,34 @@ MAX_TABLE_ROWS = 20
 ChunkLookup = Callable[[str], Chunk | None]
 
 
-@dataclass(frozen=True)
+@dataclass
 class TableStatement:
-    """What a table contributes to an answer: its lines (with the citation's marker) and the
-    citation."""
+    """What table rows contribute to an answer: a line (a cell beside its labels) or a small
+    table under a caption, with the citations whose markers they carry."""
 
-    lines: list[str]
-    citation: Citation
+    citations: list[Citation]
+    #: For a cell: its one line. For a small table: its caption, header row and rows.
+    line: str = ""
+    caption: str = ""
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    #: Rows of the same table asked for the same columns join one small table.
+    key: tuple[str, TextSpan, tuple[int, ...]] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if not self.rows:
+            return [self.line]
+        markers = " ".join(f"[{citation.id}]" for citation in self.citations)
+        return [f"{self.caption} {markers}:", *_markdown(self.header, self.rows)]
+
+    def joins(self, other: TableStatement) -> bool:
+        """Take in ``other`` when it is a row of the same small table; whether it did."""
+        if self.key is None or other.key != self.key:
+            return False
+        self.rows += other.rows
+        self.citations += other.citations
+        return True
 
 
 @dataclass(frozen=True)
@@ -182,19 +203,21 @@ def _cell_statement(
     table = place.table
     label = f"{row.label}, {table.columns[column]}" if table.columns[column] else row.label
     value = _value(row.cells[column], row_unit(table, row))
-    return TableStatement([f"{label}: {value} [{marker}]"], _citation(unit, place, row, marker))
+    citation = _citation(unit, place, row, marker)
+    return TableStatement([citation], line=f"{label}: {value} [{marker}]")
 
 
 def _row_statement(
     unit: ScoredUnit, place: _Place, row: TableRow, columns: list[int], marker: int
 ) -> TableStatement:
     table = place.table
-    cells = [row.label, *(_value(row.cells[i], None) for i in columns)]
-    lines = [
-        f"{_caption(unit, table, row_unit(table, row))} [{marker}]:",
-        *_markdown([table.stub, *(table.columns[i] for i in columns)], [cells]),
-    ]
-    return TableStatement(lines, _citation(unit, place, row, marker))
+    return TableStatement(
+        [_citation(unit, place, row, marker)],
+        caption=_caption(unit, table, row_unit(table, row)),
+        header=[table.stub, *(table.columns[i] for i in columns)],
+        rows=[[row.label, *(_value(row.cells[i], None) for i in columns)]],
+        key=(unit.chunk.id, table.span, tuple(columns)),
+    )
 
 
 def _column_statement(
@@ -207,12 +230,12 @@ def _column_statement(
     if not table.rows or len(table.rows) > MAX_TABLE_ROWS or len(columns) != 1:
         return None
     column = columns[0]
-    rows = [[row.label, _value(row.cells[column], None)] for row in table.rows]
-    lines = [
-        f"{_caption(unit, table, table.unit)} [{marker}]:",
-        *_markdown([table.stub, table.columns[column]], rows),
-    ]
-    return TableStatement(lines, _citation(unit, place, None, marker))
+    return TableStatement(
+        [_citation(unit, place, None, marker)],
+        caption=_caption(unit, table, table.unit),
+        header=[table.stub, table.columns[column]],
+        rows=[[row.label, _value(row.cells[column], None)] for row in table.rows],
+    )
 
 
 def _caption(unit: ScoredUnit, table: Table, unit_name: str | None) -> str:

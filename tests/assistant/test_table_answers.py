@@ -115,6 +115,32 @@ def test_a_question_about_the_whole_row_gets_a_small_table(budget: list[Chunk]) 
     assert citations[0].quote == "Vård och omsorg - 116 586 152 427 157 432"
 
 
+def test_rows_of_one_table_make_one_small_table_and_years_in_one_line_ground(
+    tmp_path: Path,
+) -> None:
+    chunks = chunks_of(
+        "Ekonomi\n\nFördelning av budget till nämnder, mnkr\nNämnd 2026 2027 2028\n"
+        "Regionstyrelsen 814 810 779\nDriftnämnd Psykiatri 949 964 981\nRevision 6 6 6\n",
+        tmp_path / "region.txt",
+    )
+    text, citations = answer(
+        evidence(chunks, "Regionstyrelsen", "Driftnämnd Psykiatri"), "budgeten 2027–2028"
+    )
+    assert text.splitlines()[1:] == [
+        "Fördelning av budget till nämnder, mnkr [1] [2]:",
+        "| Nämnd | 2027 | 2028 |",
+        "| --- | --- | --- |",
+        "| Regionstyrelsen | 810 | 779 |",
+        "| Driftnämnd Psykiatri | 964 | 981 |",
+    ]
+    assert [c.quote for c in citations] == [
+        "Regionstyrelsen 814 810 779",
+        "Driftnämnd Psykiatri 949 964 981",
+    ]
+    text, _ = answer(evidence(chunks, "Driftnämnd Psykiatri"), "Vad får psykiatrin 2027?")
+    assert "Driftnämnd Psykiatri, 2027: 964 mnkr [1]" in text
+
+
 def test_a_question_about_one_column_of_the_table_gets_that_column(budget: list[Chunk]) -> None:
     text, citations = answer(evidence(budget, "(tkr)"), "Vilken plan har nämnden för 2026?")
     assert "| Individ och familjeomsorg | 84 884 |" in text
