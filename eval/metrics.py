@@ -91,8 +91,9 @@ _CITATION_MARKER = re.compile(r"\[\d+(?:\s*[-,]\s*\d+)*\]")
 #: "27"; a sign or a percent sign is not part of the number (the answer "66 736 tkr" is faithful to
 #: a table's "-66 736").
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?::\d+)?")
-#: Digit groups one space apart: the cells of a flattened table row, or one grouped number.
-_DIGIT_GROUPS = re.compile(r"(?<![\d,.])\d+(?: \d+)+")
+#: Numbers one space apart (or one alone): the cells of a flattened table row, or one grouped
+#: number, or a number that normalisation would join to the next line's ("Box 712" / "791 29").
+_DIGIT_GROUPS = re.compile(r"(?<![\d,.])\d+(?: \d+)*")
 
 
 def normalise(text: str) -> str:
