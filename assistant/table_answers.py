@@ -118,17 +118,21 @@ def focus_rows(
     chosen: list[ScoredUnit], best: ScoredUnit, question: str, chunks: ChunkLookup | None = None
 ) -> list[ScoredUnit]:
     """When the best evidence is a table row that the question names ("… för individ- och
-    familjeomsorgen 2025"), other table rows are no answer unless the question names them too:
-    they are only neighbours in a table, or rows of another table that scored alike."""
+    familjeomsorgen 2025"), the rest of what tables hold is no answer unless the question names
+    it too: other rows are only neighbours in a table, or rows of another table that scored
+    alike, and a table's header or the rows it could not split say nothing on their own."""
     place = place_of(best, chunks)
     if place is None or place.row is None or not label_named(place.row.label, question):
         return chosen
-    return [unit for unit in chosen if not _unnamed_row(unit, question, chunks)]
+    return [unit for unit in chosen if not _unnamed_table_part(unit, question, chunks)]
 
 
-def _unnamed_row(unit: ScoredUnit, question: str, chunks: ChunkLookup | None) -> bool:
+def _unnamed_table_part(unit: ScoredUnit, question: str, chunks: ChunkLookup | None) -> bool:
+    if unit.chunk.table_at(unit.chunk.units[unit.index][0]) is None:
+        return False
     place = place_of(unit, chunks)
-    return place is not None and (place.row is None or not label_named(place.row.label, question))
+    row = place.row if place is not None else None
+    return row is None or not label_named(row.label, question)
 
 
 def with_lead_ins(chosen: list[ScoredUnit]) -> list[ScoredUnit]:

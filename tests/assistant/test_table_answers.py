@@ -98,6 +98,21 @@ def test_one_cell_is_answered_beside_its_row_and_column(budget: list[Chunk]) -> 
     assert_verbatim(citations, budget)
 
 
+def test_a_row_the_table_could_not_split_is_no_neighbour_worth_quoting(tmp_path: Path) -> None:
+    chunks = chunks_of(
+        "Ekonomi\n\nNämnd Budget 2025 Budget 2026 Plan 2027\n"
+        "Samtliga nämnder 1 974 243 2 003 000 2 041 110\n"
+        "Regionkontoret 819 852 813 556 809 575\n"
+        "Uppräkning priser 16 271 15 581\n",
+        tmp_path / "kort.txt",
+    )
+    text, citations = answer(
+        evidence(chunks, "Samtliga nämnder", "Regionkontoret"), "budget 2025 för samtliga nämnder"
+    )
+    assert text.splitlines()[1:] == ["Samtliga nämnder, Budget 2025: 1 974 243 [1]"]
+    assert len(citations) == 1
+
+
 def test_a_column_named_by_its_word_and_a_minus_sign_beside_its_number(
     budget: list[Chunk],
 ) -> None:
