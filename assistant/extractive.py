@@ -42,7 +42,7 @@ class ExtractiveAnswerer:
         chosen = self.select(evidence)
         if not chosen:
             return Draft(self._templates["refusal"].format(scope=scope), refused=True)
-        chosen = focus_rows(chosen, evidence[0], question, self._chunks)
+        chosen = focus_rows(chosen, evidence[0], question, scope, self._chunks)
         return self._compose(_in_plan_order(with_lead_ins(chosen)), question)
 
     def select(self, evidence: list[ScoredUnit]) -> list[ScoredUnit]:

@@ -115,24 +115,30 @@ def statement(
 
 
 def focus_rows(
-    chosen: list[ScoredUnit], best: ScoredUnit, question: str, chunks: ChunkLookup | None = None
+    chosen: list[ScoredUnit],
+    best: ScoredUnit,
+    question: str,
+    scope: str = "",
+    chunks: ChunkLookup | None = None,
 ) -> list[ScoredUnit]:
     """When the best evidence is a table row that the question names ("… för individ- och
     familjeomsorgen 2025"), the rest of what tables hold is no answer unless the question names
     it too: other rows are only neighbours in a table, or rows of another table that scored
-    alike, and a table's header or the rows it could not split say nothing on their own."""
+    alike, and a table's header or the rows it could not split say nothing on their own. Words
+    of the ``scope`` (" för Söderköping 2025") name no row: "Söderköpings" is a filter."""
+    words = {w for w in _words(question) if not any(_same_word(w, s) for s in _words(scope))}
     place = place_of(best, chunks)
-    if place is None or place.row is None or not label_named(place.row.label, question):
+    if place is None or place.row is None or not _shares_word(place.row.label, words):
         return chosen
-    return [unit for unit in chosen if not _unnamed_table_part(unit, question, chunks)]
+    return [unit for unit in chosen if not _unnamed_table_part(unit, words, chunks)]
 
 
-def _unnamed_table_part(unit: ScoredUnit, question: str, chunks: ChunkLookup | None) -> bool:
+def _unnamed_table_part(unit: ScoredUnit, words: set[str], chunks: ChunkLookup | None) -> bool:
     if unit.chunk.table_at(unit.chunk.units[unit.index][0]) is None:
         return False
     place = place_of(unit, chunks)
     row = place.row if place is not None else None
-    return row is None or not label_named(row.label, question)
+    return row is None or not _shares_word(row.label, words)
 
 
 def with_lead_ins(chosen: list[ScoredUnit]) -> list[ScoredUnit]:
@@ -172,11 +178,6 @@ def asked_columns(table: Table, question: str) -> list[int] | None:
     return [0] if len(table.columns) == 1 else []
 
 
-def label_named(label: str, question: str) -> bool:
-    """Whether the question names a row by a word of its label."""
-    return _shares_word(label, _words(question))
-
-
 def _years(text: str) -> set[str]:
     years = set(_YEAR.findall(text))
     for first, last in _PERIOD.findall(text):
@@ -189,7 +190,8 @@ def _words(text: str) -> set[str]:
 
 
 def _shares_word(label: str, words: set[str]) -> bool:
-    """Whether a label and a question share a word; short words ("och", "för") name nothing."""
+    """Whether a label and a question's words share a word (a row is named by a word of its
+    label, a column by its "Budget", "Plan"); short words ("och", "för") name nothing."""
     return any(
         _same_word(own, word) for own in _words(label) for word in words if len(own) >= _MIN_WORD
     )

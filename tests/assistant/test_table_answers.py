@@ -113,6 +113,20 @@ def test_a_row_the_table_could_not_split_is_no_neighbour_worth_quoting(tmp_path:
     assert len(citations) == 1
 
 
+def test_the_municipality_asked_about_names_no_row(tmp_path: Path) -> None:
+    chunks = chunks_of(
+        "Ekonomi\n\nIndikator Utfall 2023 Mål 2025\n"
+        "Vård och omsorg, antal brukare 245 309\n"
+        "Rekommenderar Söderköpings kommun 3,41 3,5\n",
+        tmp_path / "scope.txt",
+    )
+    units = evidence(chunks, "Vård och omsorg", "Rekommenderar")
+    draft = ExtractiveAnswerer(AnswerSettings()).answer(
+        units, " för Söderköping 2025", "Hur många brukare har vård och omsorg i Söderköping 2025?"
+    )
+    assert draft.text.splitlines()[1:] == ["Vård och omsorg, antal brukare, Mål 2025: 309 [1]"]
+
+
 def test_a_column_named_by_its_word_and_a_minus_sign_beside_its_number(
     budget: list[Chunk],
 ) -> None:
