@@ -56,7 +56,7 @@ class Assistant:
         self._index = index
         self._scorer = self._fitted_scorer()
         self._judge = AnswerabilityJudge(settings.answer, self._scorer)
-        self._answerer = make_answerer(settings.answer)
+        self._answerer = make_answerer(settings.answer, index.chunk)
         self._templates = templates("extractive_sv")
 
     @classmethod
@@ -177,7 +177,7 @@ class Assistant:
     ) -> Answer:
         hits, evidence, must_mention = self.evidence(intent, scope, query, plan_years)
         judgement = self._judge.judge(query, evidence)
-        draft = check_grounding(self._answerer.answer(judgement, _scope_phrase(scope)))
+        draft = check_grounding(self._answerer.answer(judgement, _scope_phrase(scope), query))
         if draft.refused and must_mention and not evidence:
             draft = Draft(
                 self._templates["not_indexed_year"].format(
@@ -236,7 +236,7 @@ class Assistant:
         words = (intent.topic if query == intent.text else analyse(query).topic) or query
         evidence = self._scorer.score(words, query_vector, hits, self._index.unit_vectors)
         if must_mention:
-            evidence = [unit for unit in evidence if must_mention in unit.text]
+            evidence = [unit for unit in evidence if unit.mentions(must_mention)]
         if intent.law:
             evidence = _prefer_law_mentions(evidence)
         return hits, evidence, must_mention
