@@ -177,8 +177,9 @@ def _focus(match: re.Match[str]) -> str | None:
 # --- values in a passage --------------------------------------------------------------------------
 
 _NUMBER = r"(?<![\w,.])\d{1,3}(?:[  ]\d{3})+(?:,\d+)?|(?<![\w,.])\d+(?:,\d+)?"
+#: Number words; not "en"/"ett", which are mostly articles ("en plats där …").
 _NUMBER_WORD = (
-    r"\b(?:en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|femton|tjugo|trettio|fyrtio"
+    r"\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|femton|tjugo|trettio|fyrtio"
     r"|femtio|hundra|tusen|dubbelt|hälften)\b"
 )
 _MONTH = (

@@ -25,6 +25,9 @@ _FIRST_INTERROGATIVE = re.compile(
 )
 #: A part must ask something of its own: "… och hur?" is no part.
 MIN_PART_WORDS = 3
+#: How an answer names the parts ("frågans andra del"); more interrogatives than these in one
+#: question are a run-on, not parts to answer one by one.
+PART_NAMES = ("första", "andra", "tredje", "fjärde")
 #: A later part that points back ("… och vilket diarienummer har *den*?") needs the first part's
 #: words to be understood on its own.
 _POINTS_BACK = re.compile(r"\b(?:den|det|dem|dess|deras|denna|detta|dessa|där|dit)\b", re.I)
@@ -39,7 +42,7 @@ def question_parts(question: str) -> list[str]:
     preamble = question[: first.start()].strip() if first.start() else ""
     body = question[len(question[: first.start()]) :].strip()
     pieces = _split(body)
-    if len(pieces) < 2:
+    if not 2 <= len(pieces) <= len(PART_NAMES):
         return [question]
     first_piece = pieces[0]
     parts = []

@@ -19,7 +19,7 @@ from assistant.answerer import Draft, check_grounding, make_answerer
 from assistant.conversation import resolve
 from assistant.evidence import EvidenceScorer, ScoredUnit
 from assistant.question import QuestionIntent, analyse
-from assistant.question_parts import question_parts
+from assistant.question_parts import PART_NAMES, question_parts
 from assistant.terms import TermNormaliser
 from index.embedding import load_embedder
 from index.plan_index import PlanIndex, SearchHit
@@ -170,7 +170,7 @@ class Assistant:
         answers = [self._answer_part(question, intent, scope, part, plan_years) for part in parts]
         if len(answers) == 1:
             return answers[0]
-        return self._joined(question, parts, answers)
+        return self._joined(question, answers)
 
     def _answer_part(
         self, question: str, intent: QuestionIntent, scope: Scope, query: str, plan_years: list[int]
@@ -194,15 +194,15 @@ class Assistant:
             retrieved=[hit.chunk.id for hit in hits],
         )
 
-    def _joined(self, question: str, parts: list[str], answers: list[Answer]) -> Answer:
+    def _joined(self, question: str, answers: list[Answer]) -> Answer:
         """One answer of the parts' answers, markers numbered through; a part the plans do not
         answer says so by name."""
         texts: list[str] = []
         citations: list[Citation] = []
-        for part, answer in zip(parts, answers, strict=True):
+        for ordinal, answer in zip(PART_NAMES, answers, strict=False):
             renumbered = _renumber(answer, offset=len(citations))
             citations.extend(renumbered.citations)
-            silent = self._templates["part_silent"].format(part=_part_label(part))
+            silent = self._templates["part_silent"].format(ordinal=ordinal)
             texts.append(silent if answer.refused else renumbered.answer)
         refused = all(answer.refused for answer in answers)
         return Answer(
@@ -310,11 +310,6 @@ def _describe(indexed: dict[str, list[int]]) -> str:
 
 def _scope_phrase(scope: Scope) -> str:
     return f" för {scope.label}" if scope.label else ""
-
-
-def _part_label(part: str) -> str:
-    """A part as it is named in the answer: without the words it borrowed from the first part."""
-    return re.sub(r"\s*\(.*\)\s*$", "", part).rstrip("?").strip()
 
 
 def _side_query(intent: QuestionIntent, scope: Scope) -> str:
