@@ -84,6 +84,10 @@ CSS = """
 .jamforelse th, .jamforelse td { border: 1px solid #ddd; padding: .5em; vertical-align: top;
   text-align: left; }
 .jamforelse td.tyst { color: #8a5a00; background: #fff8e6; font-style: italic; }
+.svarstabell { border-collapse: collapse; margin: .3em 0 .6em; }
+.svarstabell th, .svarstabell td { border: 1px solid #ddd; padding: .25em .6em; text-align: right; }
+.svarstabell th:first-child, .svarstabell td:first-child { text-align: left; }
+.tabellhuvud { color: #555; font-size: .85em; margin: -.2em 0 .4em; }
 """
 #: How the page looks (Gradio 6 takes these at launch); the browser tests serve it the same way.
 LOOK: dict[str, Any] = {"theme": THEME, "css": CSS}

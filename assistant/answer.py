@@ -2,7 +2,8 @@
 
 The JSON of `Answer` is the public contract of `ask --json` (extra keys may be added, none removed):
 {question, answer, refused, citations: [{id, file, title, municipality, year, section, page,
-quote}], comparison: null | [{municipality, year, answer, refused, citations}]}.
+quote, header}], comparison: null | [{municipality, year, answer, refused, citations}]}; `header`
+is null unless the quote is a table row.
 """
 
 from __future__ import annotations
@@ -22,11 +23,28 @@ class Citation(BaseModel):
     section: str = Field(description="Heading path, outermost first, joined by ' > '.")
     page: int | None
     quote: str = Field(description="Verbatim: an exact substring of the cited chunk's text.")
+    header: str | None = Field(
+        default=None,
+        description="For a table row: the table's header, verbatim in the cited chunk's text (or "
+        "in `header_chunk_id`'s, for a table cut between chunks).",
+    )
+    header_chunk_id: str | None = Field(
+        default=None, description="The chunk that holds `header`, when it is not `chunk_id`."
+    )
 
     @classmethod
-    def of(cls, marker: int, chunk: Chunk, quote: str) -> Citation:
+    def of(
+        cls,
+        marker: int,
+        chunk: Chunk,
+        quote: str,
+        header: str | None = None,
+        header_chunk: Chunk | None = None,
+    ) -> Citation:
         if quote not in chunk.text:
             raise ValueError(f"citatet finns inte ordagrant i avsnittet {chunk.id}")
+        if header is not None and header not in (header_chunk or chunk).text:
+            raise ValueError(f"tabellhuvudet finns inte ordagrant i avsnittet {chunk.id}")
         return cls(
             id=marker,
             chunk_id=chunk.id,
@@ -37,6 +55,8 @@ class Citation(BaseModel):
             section=chunk.section_path,
             page=chunk.page,
             quote=quote,
+            header=header,
+            header_chunk_id=header_chunk.id if header_chunk is not None else None,
         )
 
 

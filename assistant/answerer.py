@@ -13,10 +13,13 @@ from typing import Protocol
 
 from assistant.answer import Citation
 from assistant.answerability import Judgement
+from assistant.table_answers import ChunkLookup
 from settings import AnswerSettings
 
 _MARKER = re.compile(r"\[\d+\]")
 _NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3})*(?:[,.:]\d+)?")
+#: Numbers one space apart, each with its decimals: the cells of a row, the years of a header.
+_NUMBER_RUN = re.compile(r"\d+(?:[,.:]\d+)?(?:[ \u00a0]\d+(?:[,.:]\d+)?)*")
 
 
 @dataclass
@@ -29,9 +32,9 @@ class Draft:
 
 
 class Answerer(Protocol):
-    def answer(self, judgement: Judgement, scope: str = "") -> Draft:
-        """Answer from the units the judgement found answering, or refuse; ``scope`` names the
-        side asked about."""
+    def answer(self, judgement: Judgement, scope: str = "", question: str = "") -> Draft:
+        """Answer ``question`` from the units the judgement found answering, or refuse;
+        ``scope`` names the side asked about."""
         ...
 
 
@@ -39,28 +42,53 @@ class UngroundedAnswer(ValueError):
     """An answerer wrote something its citations do not support."""
 
 
-def make_answerer(settings: AnswerSettings) -> Answerer:
+def make_answerer(settings: AnswerSettings, chunks: ChunkLookup | None = None) -> Answerer:
+    """The configured answerer; ``chunks`` finds a chunk by id (for a table's header that stands
+    in another chunk than the row)."""
     from assistant.extractive import ExtractiveAnswerer
 
     answerers = {"extractive": ExtractiveAnswerer}
-    return answerers[settings.answerer](settings)
+    return answerers[settings.answerer](settings, chunks)
 
 
 def numbers_in(text: str) -> set[str]:
     return {" ".join(n.split()) for n in _NUMBER.findall(_MARKER.sub(" ", text))}
 
 
+def numbers_standing_in(text: str) -> set[str]:
+    """The numbers of ``text``, and every run of its numbers one space apart: a flattened table
+    row "100 115 110" holds the cells "100", "115" and "110" as well as what reads as one number,
+    and a header "2025 2026 2027" the years 2025, 2026 and 2027."""
+    found = numbers_in(text)
+    for run in _NUMBER_RUN.findall(_MARKER.sub(" ", text)):
+        tokens = run.split()
+        found |= {
+            " ".join(tokens[first:last])
+            for first in range(len(tokens))
+            for last in range(first + 1, len(tokens) + 1)
+        }
+    return found
+
+
 def check_grounding(draft: Draft) -> Draft:
     """Every marker must name a citation, and every number in the text must stand in a cited
-    quote or in the cited document's title (the lead names it: "… verksamhetsplan 2023")."""
+    quote or table header, or in the cited document's title or section (the lead names it: "…
+    verksamhetsplan 2023")."""
     if draft.refused:
         return draft
     known = {f"[{c.id}]" for c in draft.citations}
     unknown = set(_MARKER.findall(draft.text)) - known
     if unknown or not draft.citations:
         raise UngroundedAnswer(f"markörer utan källa: {sorted(unknown)}")
-    supported = set().union(*(numbers_in(f"{c.quote} {c.title}") for c in draft.citations))
+    supported = supported_numbers(draft.citations)
     unsupported = numbers_in(draft.text) - supported
     if unsupported:
         raise UngroundedAnswer(f"tal som inga citat innehåller: {sorted(unsupported)}")
     return draft
+
+
+def supported_numbers(citations: list[Citation]) -> set[str]:
+    """The numbers an answer may state: those of its quotes and table headers, and of the titles
+    and sections of what it cites."""
+    texts = ["\n".join((c.quote, c.header or "", c.title, c.section)) for c in citations]
+    return set().union(*(numbers_standing_in(text) for text in texts))

@@ -215,7 +215,10 @@ def _render_citation(citation: Citation) -> str:
     if citation.page:
         where.append(f"s. {citation.page}")
     quote = " ".join(citation.quote.split())
-    return f"[{citation.id}] {' – '.join(p for p in where if p)} ({citation.file})\n    ”{quote}”"
+    text = f"[{citation.id}] {' – '.join(p for p in where if p)} ({citation.file})\n    ”{quote}”"
+    if citation.header:
+        text += f"\n    Tabellhuvud: ”{' '.join(citation.header.split())}”"
+    return text
 
 
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:

@@ -39,6 +39,13 @@ class ScoredUnit:
         start, end = self.chunk.units[self.index]
         return self.chunk.text[start:end]
 
+    def mentions(self, text: str) -> bool:
+        """Whether the unit says ``text``, or the header of the table it is a row of does."""
+        if text in self.text:
+            return True
+        table = self.chunk.table_at(self.chunk.units[self.index][0])
+        return table is not None and text in table.header
+
     @property
     def is_list_item(self) -> bool:
         return bool(LIST_MARKER.match(self.text))

@@ -3,7 +3,8 @@
 It picks the best-scoring units, keeps a list together with its lead-in, orders them as the plan
 does, names the source, and ends each statement with a marker whose citation quotes exactly that
 statement. It writes no claim of its own: the only words it adds are the templates in
-``prompts/extractive_sv.toml``.
+``prompts/extractive_sv.toml``, and for a table row the labels of its row and column
+(`assistant.table_answers`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ from assistant.answer import Citation
 from assistant.answerability import Judgement
 from assistant.answerer import Draft
 from assistant.evidence import ScoredUnit
+from assistant.table_answers import (
+    ChunkLookup,
+    TableStatement,
+    focus_rows,
+    statement,
+    with_lead_ins,
+)
 from ingest.document import LIST_MARKER
 from ingest.organisations import municipality_title
 from prompts import templates
@@ -24,16 +32,19 @@ _WHITESPACE = re.compile(r"\s*\n\s*")
 
 
 class ExtractiveAnswerer:
-    def __init__(self, settings: AnswerSettings) -> None:
+    def __init__(self, settings: AnswerSettings, chunks: ChunkLookup | None = None) -> None:
         self._settings = settings
         self._templates = templates("extractive_sv")
+        self._chunks = chunks
 
-    def answer(self, judgement: Judgement, scope: str = "") -> Draft:
-        """Quote the units that answer (best first), or refuse when none does."""
+    def answer(self, judgement: Judgement, scope: str = "", question: str = "") -> Draft:
+        """Quote the units that answer (best first), or refuse when none does. A table row is
+        answered with its labels (`assistant.table_answers`)."""
         chosen = self.select(judgement)
         if not chosen:
             return Draft(self._templates["refusal"].format(scope=scope), refused=True)
-        return self._compose(chosen)
+        chosen = focus_rows(chosen, judgement.answering[0], question, scope, self._chunks)
+        return self._compose(_in_plan_order(with_lead_ins(chosen)), question)
 
     def select(self, judgement: Judgement) -> list[ScoredUnit]:
         """The answering units within the margin of the best or holding the question's key
@@ -63,19 +74,31 @@ class ExtractiveAnswerer:
                 keyed.setdefault((unit.chunk.id, index), _sibling(unit, index))
         return list(keyed.values())
 
-    def _compose(self, chosen: list[ScoredUnit]) -> Draft:
-        lines: list[str] = []
+    def _compose(self, chosen: list[ScoredUnit], question: str) -> Draft:
+        lines: list[str | TableStatement] = []  # a small table takes in later rows of its own
         citations: list[Citation] = []
         for _, units in groupby(chosen, key=lambda unit: unit.chunk.path):
             group = list(units)
             lines.append(self._lead(group[0]))
+            joined: TableStatement | None = None
             for unit in group:
                 marker = len(citations) + 1
+                table = statement(unit, question, marker, self._chunks)
+                if table is not None:
+                    citations.extend(table.citations)
+                    if joined is None or not joined.joins(table):
+                        joined = table
+                        lines.append(table)
+                    continue
+                joined = None
                 quote = _quote(unit)
                 citations.append(Citation.of(marker, unit.chunk, quote))
                 bullet = "- " if unit.is_list_item else ""
                 lines.append(f"{bullet}{_WHITESPACE.sub(' / ', quote)} [{marker}]")
-        return Draft("\n".join(lines), refused=False, citations=citations)
+        text = "\n".join(
+            line for part in lines for line in ([part] if isinstance(part, str) else part.lines)
+        )
+        return Draft(text, refused=False, citations=citations)
 
     def _lead(self, unit: ScoredUnit) -> str:
         chunk = unit.chunk

@@ -71,10 +71,18 @@ def _turn_html(number: int, key: str, turn: Turn) -> str:
 
 
 def answer_text_html(text: str, key: str) -> str:
-    """Answer text as paragraphs and lists, its [n] markers links to the source cards."""
+    """Answer text as paragraphs, lists and tables (Markdown rows: "| a | b |", the first one the
+    header), its [n] markers links to the source cards."""
     parts: list[str] = []
     items: list[str] = []
+    rows: list[list[str]] = []
     for line in text.splitlines():
+        if line.startswith("| ") and line.endswith(" |"):
+            rows.append([cell.strip() for cell in line[2:-2].split(" | ")])
+            continue
+        if rows:
+            parts.append(_table_html(rows, key))
+            rows = []
         if line.startswith("- "):
             items.append(f"<li>{_with_markers(line[2:], key)}</li>")
             continue
@@ -85,7 +93,23 @@ def answer_text_html(text: str, key: str) -> str:
             parts.append(f"<p>{_with_markers(line, key)}</p>")
     if items:
         parts.append(f"<ul>{''.join(items)}</ul>")
+    if rows:
+        parts.append(_table_html(rows, key))
     return "".join(parts)
+
+
+def _table_html(rows: list[list[str]], key: str) -> str:
+    """A Markdown table of an answer: its first row the header, its "---" row dropped."""
+    header, *body = rows
+    body = [row for row in body if not all(set(cell) <= {"-"} for cell in row)]
+    heads = "".join(f"<th>{_with_markers(cell, key)}</th>" for cell in header)
+    lines = "".join(
+        "<tr>" + "".join(f"<td>{_with_markers(cell, key)}</td>" for cell in row) + "</tr>"
+        for row in body
+    )
+    return (
+        f'<table class="svarstabell"><thead><tr>{heads}</tr></thead><tbody>{lines}</tbody></table>'
+    )
 
 
 def _with_markers(line: str, key: str) -> str:
@@ -162,9 +186,17 @@ def source_card_html(
         f"{escape(citation.title)}</div>"
         f"{_facts(citation.municipality, citation.year, citation.section, citation.page)}"
         f'<blockquote class="sammanhang">{_highlighted(found)}</blockquote>'
+        f"{_table_header(citation.header)}"
         f'<div class="fil">Fil: {escape(citation.file)}</div>'
         "</div>"
     )
+
+
+def _table_header(header: str | None) -> str:
+    """The header a cited table row is read under, as the plan writes it."""
+    if not header:
+        return ""
+    return f'<div class="tabellhuvud">Tabellhuvud: {escape(" ".join(header.split()))}</div>'
 
 
 def _facts(municipality: str | None, year: int | None, section: str, page: int | None) -> str:

@@ -18,7 +18,8 @@ from assistant.answerability import AnswerabilityJudge
 from assistant.answerer import Draft, check_grounding, make_answerer
 from assistant.conversation import resolve
 from assistant.evidence import EvidenceScorer, ScoredUnit
-from assistant.question import QuestionIntent
+from assistant.question import QuestionIntent, analyse
+from assistant.question_parts import PART_NAMES, question_parts
 from assistant.terms import TermNormaliser
 from index.embedding import load_embedder
 from index.plan_index import PlanIndex, SearchHit
@@ -55,7 +56,7 @@ class Assistant:
         self._index = index
         self._scorer = self._fitted_scorer()
         self._judge = AnswerabilityJudge(settings.answer, self._scorer)
-        self._answerer = make_answerer(settings.answer)
+        self._answerer = make_answerer(settings.answer, index.chunk)
         self._templates = templates("extractive_sv")
 
     @classmethod
@@ -175,9 +176,19 @@ class Assistant:
             )
             return self._refusal(question, message)
         plan_years = self.plan_years(scope.municipality)
+        # A comparison's sides are its parts; a plain question of several parts is split.
+        parts = [query] if intent.compare else question_parts(query)
+        answers = [self._answer_part(question, intent, scope, part, plan_years) for part in parts]
+        if len(answers) == 1:
+            return answers[0]
+        return self._joined(question, answers)
+
+    def _answer_part(
+        self, question: str, intent: QuestionIntent, scope: Scope, query: str, plan_years: list[int]
+    ) -> Answer:
         hits, evidence, must_mention = self.evidence(intent, scope, query, plan_years)
-        judgement = self._judge.judge(intent.text, evidence)
-        draft = check_grounding(self._answerer.answer(judgement, _scope_phrase(scope)))
+        judgement = self._judge.judge(query, evidence)
+        draft = check_grounding(self._answerer.answer(judgement, _scope_phrase(scope), query))
         if draft.refused and must_mention and not evidence:
             draft = Draft(
                 self._templates["not_indexed_year"].format(
@@ -192,6 +203,26 @@ class Assistant:
             citations=draft.citations,
             closest=self._closest(hits, evidence) if draft.refused else [],
             retrieved=[hit.chunk.id for hit in hits],
+        )
+
+    def _joined(self, question: str, answers: list[Answer]) -> Answer:
+        """One answer of the parts' answers, markers numbered through; a part the plans do not
+        answer says so by name."""
+        texts: list[str] = []
+        citations: list[Citation] = []
+        for ordinal, answer in zip(PART_NAMES, answers, strict=False):
+            renumbered = _renumber(answer, offset=len(citations))
+            citations.extend(renumbered.citations)
+            silent = self._templates["part_silent"].format(ordinal=ordinal)
+            texts.append(silent if answer.refused else renumbered.answer)
+        refused = all(answer.refused for answer in answers)
+        return Answer(
+            question=question,
+            answer=answers[0].answer if refused else "\n\n".join(texts),
+            refused=refused,
+            citations=citations,
+            closest=answers[0].closest if refused else [],
+            retrieved=list(dict.fromkeys(c for answer in answers for c in answer.retrieved)),
         )
 
     def evidence(
@@ -213,10 +244,10 @@ class Assistant:
             path=scope.document,
         )
         # Words are matched on the topic: the municipality and year are filters, not content.
-        words = intent.topic or query
+        words = (intent.topic if query == intent.text else analyse(query).topic) or query
         evidence = self._scorer.score(words, query_vector, hits, self._index.unit_vectors)
         if must_mention:
-            evidence = [unit for unit in evidence if must_mention in unit.text]
+            evidence = [unit for unit in evidence if unit.mentions(must_mention)]
         if intent.law:
             evidence = _prefer_law_mentions(evidence)
         return hits, evidence, must_mention

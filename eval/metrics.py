@@ -12,7 +12,7 @@ Per-item metrics (a value is `None` when the metric does not apply to the item):
 | `mrr` | answerable | 1 / rank of the first retrieved gold passage (0 if none); its mean is MRR |
 | `recall@5` | answerable | share of the item's gold quotes found in the first 5 retrieved chunks |
 | `completeness` | answerable | 1 if every `must_contain` string is in the answer text |
-| `citation_validity` | answers with citations | 1 if every citation's quote is in its cited chunk |
+| `citation_validity` | answers with citations | 1 if every quote (and header) is in its chunk |
 | `citation_accuracy` | answerable | 1 if at least one citation overlaps a gold quote |
 | `number_fidelity` | non-refused answers with numbers | 1 if every number is in a cited quote |
 | `refusal` | unanswerable | 1 if the assistant refused (higher is better) |
@@ -91,6 +91,9 @@ _CITATION_MARKER = re.compile(r"\[\d+(?:\s*[-,]\s*\d+)*\]")
 #: "27"; a sign or a percent sign is not part of the number (the answer "66 736 tkr" is faithful to
 #: a table's "-66 736").
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?::\d+)?")
+#: Numbers one space apart (or one alone): the cells of a flattened table row, or one grouped
+#: number, or a number that normalisation would join to the next line's ("Box 712" / "791 29").
+_DIGIT_GROUPS = re.compile(r"(?<![\d,.])\d+(?: \d+)*")
 
 
 def normalise(text: str) -> str:
@@ -113,6 +116,21 @@ def numbers_in(text: str) -> list[str]:
     """The numbers a text states, normalised ("654 848" -> "654848", "27:e" -> "27"), in order.
     Citation markers like "[1]" are skipped."""
     return _NUMBER.findall(normalise(_CITATION_MARKER.sub(" ", text)))
+
+
+def cell_numbers(text: str) -> set[str]:
+    """The numbers a flattened table row holds cell by cell: normalisation reads "100 115 110" as
+    one number, but its cells are 100, 115 and 110 (and "1 015" is 1015). Every run of adjacent
+    digit groups counts, normalised like `numbers_in`."""
+    found: set[str] = set()
+    for run in _DIGIT_GROUPS.findall(text.translate(_SPACES)):
+        groups = run.split()
+        found |= {
+            "".join(groups[first:last])
+            for first in range(len(groups))
+            for last in range(first + 1, len(groups) + 1)
+        }
+    return found
 
 
 def longest_common_substring(first: str, second: str) -> int:
@@ -235,6 +253,11 @@ def citation_problem(citation: Citation, chunks: ChunkSource) -> str | None:
         return f"citation [{citation.id}] names another document than chunk {chunk.id}"
     if not contains(chunk.text, citation.quote):
         return f"citation [{citation.id}] quote not in chunk {chunk.id}: {citation.quote[:60]!r}"
+    header_chunk = chunks.chunk(citation.header_chunk_id) if citation.header_chunk_id else chunk
+    if citation.header and (
+        header_chunk is None or not contains(header_chunk.text, citation.header)
+    ):
+        return f"citation [{citation.id}] table header not in chunk {citation.header_chunk_id}"
     return None
 
 
@@ -254,13 +277,16 @@ def grounding_texts(answer: Answer) -> list[str]:
     texts: list[str] = []
     for citation in all_citations(answer):
         texts += [citation.quote, citation.title, citation.section, str(citation.year or "")]
+        texts += [citation.header or ""]
     texts += [str(side.year or "") for side in answer.comparison or []]
     return texts
 
 
 def ungrounded_numbers(answer: Answer) -> list[str]:
     """Numbers in the answer text that no cited quote (or source label) contains."""
-    grounded = {number for text in grounding_texts(answer) for number in numbers_in(text)}
+    texts = grounding_texts(answer)
+    grounded = {number for text in texts for number in numbers_in(text)}
+    grounded |= {number for text in texts for number in cell_numbers(text)}
     stated = [number for text in answer_texts(answer) for number in numbers_in(text)]
     return list(dict.fromkeys(number for number in stated if number not in grounded))
 

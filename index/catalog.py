@@ -104,10 +104,14 @@ class Catalog:
         return [self._chunks[cid] for record in self.documents() for cid in record.chunk_ids]
 
     def fingerprint(self) -> str:
-        """Changes whenever the indexed chunks change; BM25 is checked against it."""
+        """Changes whenever the indexed chunks or their metadata change; BM25 is checked against
+        it."""
         digest = hashlib.sha256()
         for record in self.documents():
-            digest.update(f"{record.path}\0{record.sha256}\0".encode())
+            # The version and the metadata too: re-processing or re-labelling a file keeps its
+            # chunk ids but changes what BM25 holds and filters on.
+            digest.update(f"{record.path}\0{record.sha256}\0{record.ingest_version}\0".encode())
+            digest.update(record.as_meta().model_dump_json().encode())
             digest.update("\0".join(record.chunk_ids).encode())
         return digest.hexdigest()
 

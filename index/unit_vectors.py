@@ -1,4 +1,4 @@
-"""Embeddings of every chunk's units (sentences, list items, tables), computed once at ingest.
+"""Embeddings of every chunk's units (sentences, list items, table rows), computed once at ingest.
 
 The answerer re-scores the sentences of the best passages against the question; embedding them per
 question would cost far more than the whole latency budget, so they are stored here: one float32
@@ -63,10 +63,16 @@ class UnitVectors:
 
 def embedding_texts(chunk: Chunk) -> list[str]:
     """What is embedded for each unit: the unit with the context a reader would have. A list item
-    carries its lead-in ("… avser tjänstegarantierna:"), anything else its section heading."""
+    carries its lead-in ("… avser tjänstegarantierna:"), a table row the table's caption, unit
+    and column labels ("Budget 2025") or its lead-in sentence, anything else (a table's header
+    too) its section heading."""
     heading = chunk.section[-1] if chunk.section else chunk.title
     texts, lead_in = [], heading
-    for unit in chunk.unit_texts():
+    for (start, _), unit in zip(chunk.units, chunk.unit_texts(), strict=True):
+        table = chunk.table_at(start)
+        if table is not None and start != (table.header_span or (-1,))[0]:
+            texts.append(f"{heading}: {table.context}: {unit}")
+            continue
         is_item = bool(LIST_MARKER.match(unit))
         texts.append(f"{lead_in if is_item else heading}: {unit}")
         if unit.rstrip().endswith(":"):

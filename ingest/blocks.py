@@ -17,7 +17,7 @@ from typing import Literal
 
 from ingest.cleaning import SENTENCE_END, Line, join_wrapped, vocabulary
 from ingest.contents import title_key
-from ingest.document import LIST_MARKER
+from ingest.document import LIST_MARKER, TABLE_CELL_SEPARATOR
 from ingest.headings import (
     PARAGRAPH_KIND,
     diary_number,
@@ -412,7 +412,10 @@ def _is_numeric_row(text: str) -> bool:
 
 
 def _is_fragment(text: str, short_line: int) -> bool:
-    """A piece of a flattened table: numbers, or a short line that ends no sentence."""
+    """A piece of a flattened table: numbers, or a short line that ends no sentence. A row of a
+    Word, HTML or PDF table (cells joined by " | ") is one whatever its length."""
+    if TABLE_CELL_SEPARATOR in text:
+        return True
     if text.endswith(SENTENCE_END):
         return False
     return _is_numeric_row(text) or len(text.split()) <= 4 or len(text) < short_line

@@ -1,8 +1,10 @@
-"""Sectioned text → chunks: sentences and list items packed within one section.
+"""Sectioned text → chunks: sentences, list items and table rows packed within one section.
 
 A chunk never crosses a heading, so its heading path is exact. Inside a section, units are packed
 greedily up to ``max_words``; a list travels with its lead-in ("… avser tjänstegarantierna:") and a
-flattened table with its header line, split only when they alone exceed the limit.
+table with its header, split only when they alone exceed the limit. A recognised table
+(`ingest.tables.TableBlock`) gives its header, each row and each other line as units; a table
+split between chunks repeats nothing: its later parts name the chunk that holds the header.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from ingest.sections import PlacedBlock
+from ingest.tables import TableBlock
 
 #: Swedish abbreviations after which a full stop does not end the sentence.
 _ABBREVIATIONS = frozenset(
@@ -56,6 +59,8 @@ _SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?])[\"”»)]*\s+(?=[\"“«(]?[A-ZÅÄ
 _WORD = re.compile(r"\S+")
 #: A flattened table is quoted whole (its cells mean nothing apart) unless it is longer than this.
 MAX_TABLE_UNIT_WORDS = 80
+#: A recognised table stays in one chunk up to this many times the longest chunk.
+TABLE_STRETCH = 1.5
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,9 @@ def _units(blocks: list[PlacedBlock]) -> list[list[tuple[int, int]]]:
             groups.extend([sentence] for sentence in sentences)
         elif block.kind == "list_item" or block.kind == "table":
             spans = [(placed.start, placed.end)]
-            if block.kind == "table" and _words(block.text) > MAX_TABLE_UNIT_WORDS:
+            if isinstance(block, TableBlock):  # header, rows, other lines: units of one group
+                spans = [(placed.start + start, placed.start + end) for start, end in block.units]
+            elif block.kind == "table" and _words(block.text) > MAX_TABLE_UNIT_WORDS:
                 spans = _table_rows(placed)
             if _continues_group(blocks, position):
                 groups[-1].extend(spans)
@@ -146,18 +153,32 @@ def pack_section(
             chunks.append(Span(current[0][0], current[-1][1], section, page, tuple(current)))
         current, current_words = [], 0
 
+    in_tables = _table_units(blocks)
     for group in _units(blocks):
         group_words = sum(_words(text[s:e]) for s, e in group)
         if current and current_words + group_words > max_words and current_words >= min_words // 2:
             close()
+        # A table a little longer than a chunk stays whole rather than leave a row or two apart.
+        stretched = max_words * TABLE_STRETCH
+        whole_table = group[-1] in in_tables and group_words <= stretched
+        limit = stretched if whole_table else max_words
         for unit in group:
             unit_words = _words(text[unit[0] : unit[1]])
-            if current and current_words + unit_words > max_words:
+            if current and current_words + unit_words > limit:
                 close()
             current.append(unit)
             current_words += unit_words
     close()
     return chunks
+
+
+def _table_units(blocks: list[PlacedBlock]) -> set[tuple[int, int]]:
+    return {
+        (placed.start + start, placed.start + end)
+        for placed in blocks
+        if isinstance(placed.block, TableBlock)
+        for start, end in placed.block.units
+    }
 
 
 def _page_at(blocks: list[PlacedBlock], offset: int) -> int:

@@ -9,13 +9,18 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ingest.table_model import Table
+
 #: Separates pages in a loaded text, as pdftotext does; cleaning turns it into page offsets.
 PAGE_BREAK = "\f"
 
 #: The version of what ingest makes of a file. Bump it whenever a change to ingest changes the
 #: chunks (text, sections, units, metadata) of a file: indexed files of an older version are then
 #: processed again at the next ingest, though their content is unchanged.
-INGEST_VERSION = 3
+INGEST_VERSION = 4
+
+#: Joins the cells of a table row that a loader read from a Word, HTML or PDF table.
+TABLE_CELL_SEPARATOR = " | "
 
 #: How a list item starts in cleaned text and in chunks: a bullet, "1." / "1)" or "a)".
 LIST_MARKER = re.compile(r"^(?:[•▪◦·●○■□➢►‣∙*\-–—]|\d{1,2}[.)]|[a-z]\))\s+")
@@ -106,9 +111,18 @@ class Chunk(DocumentMeta):
         description="Sentences, list items and table rows as (start, end) offsets in `text`: "
         "the pieces an answer quotes.",
     )
+    tables: list[Table] = Field(
+        default_factory=list,
+        description="The tables in `text`: rows with their labels and cells, and the header "
+        "(empty in catalogs written before tables were read).",
+    )
 
     def unit_texts(self) -> list[str]:
         return [self.text[start:end] for start, end in self.units]
+
+    def table_at(self, offset: int) -> Table | None:
+        """The table whose text holds ``offset`` of `text`, if any."""
+        return next((t for t in self.tables if t.span[0] <= offset < t.span[1]), None)
 
     @property
     def section_path(self) -> str:

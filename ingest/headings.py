@@ -18,6 +18,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from ingest.document import TABLE_CELL_SEPARATOR
+
 #: The heading kind of a protocol paragraph.
 PARAGRAPH_KIND = "para"
 _PARAGRAPH = re.compile(r"^§\s*(\d{1,4})(?:\s+(.*))?$")
@@ -68,7 +70,8 @@ def letter_spaced_capitals(text: str, word_starts: frozenset[str]) -> str | None
     The joined letters must spell words of the document (``word_starts`` holds its words and
     their beginnings): text from a figure comes out letter by letter too, as no words. A comma or
     bracket keeps a space on its outer side ("DRIFTREDOVISNING, mnkr")."""
-    if not is_letter_spaced(text):
+    # A table row read from a Word, HTML or PDF table has one-character cells ("IFO | - | 1 200").
+    if not is_letter_spaced(text) or TABLE_CELL_SEPARATOR in text:
         return None
     tokens = text.split()
     letters = _LETTER.findall(text)

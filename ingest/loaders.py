@@ -3,7 +3,8 @@
 Every loader keeps the text as close to the source as it can: cleaning, sectioning and chunking
 happen later. What the loaders do add is structure the later stages rely on: PDF pages are joined
 with PAGE_BREAK, and Word and HTML headings become Markdown headings ("## Rubrik"), list items
-become "- punkt" and table rows become one line with the cells joined by " | ".
+become "- punkt" and table rows (of Word, HTML and ruled PDF tables, the last found by pdfplumber)
+become one line with the cells joined by " | ".
 
 A file that cannot be used raises IngestError with one short Swedish reason, shown to the user.
 """
@@ -17,9 +18,10 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import docx
+import pdfplumber
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.dammit import UnicodeDammit
 from bs4.element import PreformattedString
@@ -30,10 +32,11 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError
+from pdfplumber.page import Page as PlumberPage
 from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
-from ingest.document import PAGE_BREAK, IngestError, LoadedDocument
+from ingest.document import PAGE_BREAK, TABLE_CELL_SEPARATOR, IngestError, LoadedDocument
 
 # --- Reasons shown to the user ----------------------------------------------------------------
 
@@ -167,6 +170,8 @@ def _load_pdf(path: Path, raw: bytes) -> str:
     page_texts = [_pdf_page_text(path, number, page) for number, page in enumerate(pages, 1)]
     if not any(text.strip() for text in page_texts):
         raise IngestError(path, PDF_NO_TEXT_LAYER)
+    with_tables = _pdf_texts_with_tables(raw, len(pages))
+    page_texts = [tabled or text for tabled, text in zip(with_tables, page_texts, strict=True)]
     # Pages without text (a scanned appendix, a blank page) stay as empty pages, so the page
     # numbers that later stages count from PAGE_BREAK match the PDF's own page numbers.
     return PAGE_BREAK.join(page_texts)
@@ -218,6 +223,50 @@ def _pdf_page_text(path: Path, number: int, page: PageObject) -> str:
     return text.replace(PAGE_BREAK, "\n")
 
 
+def _pdf_texts_with_tables(raw: bytes, count: int) -> list[str | None]:
+    """Per page, the text with its ruled tables as rows of cells (one line per row, cells joined
+    by TABLE_CELL_SEPARATOR, at the table's place), read with pdfplumber; None for a page without
+    such a table, whose text from pypdf stands. pdfplumber reads the whole page in reading order
+    line by line, so only pages with tables are taken from it: pypdf keeps the columns of a
+    multi-column page together. A file that pdfplumber cannot read keeps pypdf's text throughout
+    (pypdf has already accepted it)."""
+    try:
+        with pdfplumber.open(io.BytesIO(raw), password="") as pdf:
+            return [_pdf_page_with_tables(page) for page in pdf.pages[:count]]
+    except Exception:  # pdfminer fails on other files than pypdf, in its own ways
+        return [None] * count
+
+
+def _pdf_page_with_tables(page: PlumberPage) -> str | None:
+    tables = sorted(page.find_tables(), key=lambda table: table.bbox[1])
+    if not tables:
+        return None
+    outside = page.filter(lambda obj: not any(_within(obj, table.bbox) for table in tables))
+    parts: list[str] = []
+    top: float = 0
+    for table in tables:
+        parts.append(_pdf_band_text(outside, top, table.bbox[1]))
+        parts.extend(_table_row([cell or "" for cell in row]) for row in table.extract())
+        top = table.bbox[3]
+    parts.append(_pdf_band_text(outside, top, page.height))
+    text = "\n".join(part for part in parts if part)
+    return text.replace(PAGE_BREAK, "\n")
+
+
+def _within(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
+    """Whether an object's centre lies in ``bbox`` (a table's cells hold their text)."""
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+def _pdf_band_text(page: PlumberPage, top: float, bottom: float) -> str:
+    """The text between two heights of a page (above, between or below its tables)."""
+    if bottom - top < 1:
+        return ""
+    return page.crop((0, top, page.width, bottom)).extract_text().strip()
+
+
 # --- Blocks: the shared output shape of the Word and HTML loaders ------------------------------
 
 
@@ -252,7 +301,7 @@ def _list_item(text: str) -> _Block:
 def _table_row(cell_texts: list[str]) -> str:
     """One line per row; a row of only empty cells (a spacer) gives ""."""
     cells = [" ".join(text.split()) for text in cell_texts]
-    return " | ".join(cells) if any(cells) else ""
+    return TABLE_CELL_SEPARATOR.join(cells) if any(cells) else ""
 
 
 def _table(rows: Iterable[str]) -> _Block | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingest.blocks import build_blocks
@@ -10,7 +11,8 @@ from ingest.cleaning import clean_lines
 from ingest.document import INGEST_VERSION, Chunk, DocumentMeta, IngestError, LoadedDocument
 from ingest.laws import find_laws, law_labels
 from ingest.metadata import MetaOverrides, apply_overrides, detect_metadata
-from ingest.sections import section_blocks
+from ingest.sections import PlacedBlock, section_blocks
+from ingest.tables import build_tables, chunk_tables, spacing_of
 from settings import IngestSettings
 
 
@@ -26,7 +28,7 @@ def process_document(
     loaded: LoadedDocument, settings: IngestSettings, overrides: MetaOverrides | None = None
 ) -> ProcessedDocument:
     lines = clean_lines(loaded.text, repeated_layer_min_share=settings.repeated_layer_min_share)
-    sectioned = section_blocks(build_blocks(lines))
+    sectioned = section_blocks(build_tables(build_blocks(lines), spacing_of(loaded.text)))
     if not sectioned.blocks:
         raise IngestError(
             loaded.path, "ingen löptext kvar efter rensning – bara rubriker eller skräp"
@@ -40,19 +42,35 @@ def process_document(
         max_words=settings.chunk_max_words,
         min_words=settings.chunk_min_words,
     )
+    ids = [_chunk_id(loaded, ordinal) for ordinal in range(len(spans))]
+
+    def chunk_at(offset: int) -> str | None:
+        return next((i for i, s in zip(ids, spans, strict=True) if s.start <= offset < s.end), None)
+
     chunks = [
-        _chunk(loaded, meta, sectioned.text, ordinal, span) for ordinal, span in enumerate(spans)
+        _chunk(loaded, meta, sectioned.text, chunk_id, span, sectioned.blocks, chunk_at)
+        for chunk_id, span in zip(ids, spans, strict=True)
     ]
     return ProcessedDocument(meta, sectioned.text, chunks)
 
 
+def _chunk_id(loaded: LoadedDocument, ordinal: int) -> str:
+    return f"{loaded.sha256[:16]}-{ordinal:04d}"
+
+
 def _chunk(
-    loaded: LoadedDocument, meta: DocumentMeta, text: str, ordinal: int, span: Span
+    loaded: LoadedDocument,
+    meta: DocumentMeta,
+    text: str,
+    chunk_id: str,
+    span: Span,
+    blocks: list[PlacedBlock],
+    chunk_at: Callable[[int], str | None],
 ) -> Chunk:
     start, end = span.start, span.end
     body = text[start:end]
     return Chunk(
-        id=f"{loaded.sha256[:16]}-{ordinal:04d}",
+        id=chunk_id,
         ingest_version=INGEST_VERSION,
         file=loaded.path.name,
         path=str(loaded.path.resolve()),
@@ -65,4 +83,5 @@ def _chunk(
         laws=law_labels(find_laws(body)),
         text=body,
         units=[(unit_start - start, unit_end - start) for unit_start, unit_end in span.units],
+        tables=chunk_tables(blocks, start, end, chunk_at),
     )

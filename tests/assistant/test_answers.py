@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import Answer
-from assistant.answerer import numbers_in
+from assistant.answerer import numbers_in, supported_numbers
 from assistant.conversation import resolve
 from assistant.service import Assistant
 from index.builder import ingest_paths
@@ -30,14 +30,16 @@ def squash(text: str) -> str:
 
 
 def assert_grounded(answer: Answer, index: PlanIndex) -> None:
-    """Every quote is verbatim in its chunk; every number in the answer is in a quote or title."""
+    """Every quote is verbatim in its chunk; every number in the answer is in a quote, a table
+    header or a title."""
     chunks = {c.id: c for c in index.chunks()}
     citations = answer.citations + [c for side in answer.comparison or [] for c in side.citations]
     for citation in citations + answer.closest:
         assert citation.quote in chunks[citation.chunk_id].text
+        if citation.header is not None:
+            assert citation.header in chunks[citation.header_chunk_id or citation.chunk_id].text
     if not answer.refused:
-        supported = set().union(*(numbers_in(f"{c.quote} {c.title}") for c in citations))
-        assert numbers_in(answer.answer) <= supported
+        assert numbers_in(answer.answer) <= supported_numbers(citations)
 
 
 def test_service_guarantees_for_income_support(assistant: Assistant) -> None:

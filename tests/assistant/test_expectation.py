@@ -16,8 +16,8 @@ from assistant.expectation import Expected, expectation, holds_expected
         ("Hur mycket pengar går till barn och unga?", Expected.AMOUNT, None),
         ("Vad kostar ett månadskort på länstrafiken?", Expected.AMOUNT, "månadskort"),
         ("Vad ska den nya depån kosta totalt?", Expected.AMOUNT, None),
-        ("Vad hade socialnämnden för budget 2017?", Expected.AMOUNT, "budget"),
-        ("Vilken skattesats har regionen 2026?", Expected.AMOUNT, "skattesats"),
+        ("Vad hade socialnämnden för budget 2017?", Expected.AMOUNT, None),
+        ("Vilken skattesats har regionen 2026?", Expected.AMOUNT, None),
         ("Vad heter det politiska program som styr kommunen?", Expected.STATEMENT, None),
         ("Hur stor andel av brukarna känner sig trygga?", Expected.SHARE, None),
         ("Med hur många procent räknades lönerna upp?", Expected.SHARE, None),
@@ -57,10 +57,13 @@ def test_expectation(question: str, expected: Expected, focus: str | None) -> No
     [
         ("Socialkontoret har 420 medarbetare.", Expected.COUNT, True),
         ("Antalet platser ska öka under 2026.", Expected.COUNT, False),  # a year counts nothing
+        ("Dalarna är en plats där människor möts.", Expected.COUNT, False),  # an article
+        ("Nämnden inrättar tre nya platser.", Expected.COUNT, True),
         ("Enligt 4 kap. 1 § SoL har den enskilde rätt till bistånd.", Expected.COUNT, False),
         ("Avgiften är 450 kr per besök.", Expected.AMOUNT, True),
         ("Budgeten uppgår till 654 848 tkr.", Expected.AMOUNT, True),
         ("Anhörigsamtal är kostnadsfria.", Expected.AMOUNT, True),
+        ("Avgiften sänks med 40 procent.", Expected.AMOUNT, True),
         ("Avgiften fastställs årligen av fullmäktige.", Expected.AMOUNT, False),
         ("Andelen ska öka till 74,5 %.", Expected.SHARE, True),
         ("Beslut fattas i maj 2023.", Expected.DATE, True),

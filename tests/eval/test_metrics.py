@@ -19,6 +19,7 @@ from eval.metrics import (
     REFUSAL,
     GoldItem,
     GoldSource,
+    cell_numbers,
     contains,
     normalise,
     numbers_in,
@@ -232,6 +233,17 @@ def test_a_number_may_come_from_the_cited_documents_label(chunks: Chunks) -> Non
         [cite(chunk, "den 27:e i varje månad")],
     )
     assert score_item(gold(PAYDAY), reply, chunks).metrics[NUMBER_FIDELITY] == 1.0
+
+
+def test_a_cell_of_a_table_row_and_a_year_of_its_header_are_grounded(chunks: Chunks) -> None:
+    row = "Ekonomiskt bistånd -66 736 -71 639 -73 169 -75 387 -76 953"
+    chunk = chunks.holding(row)
+    table = next(t for t in chunk.tables if any(r.label == "Ekonomiskt bistånd" for r in t.rows))
+    citation = Citation.of(1, chunk, row, header=table.header)
+    reply = answer("Ekonomiskt bistånd, Budget 2023: -73 169 tkr [1]", [citation])
+    assert score_item(gold(row), reply, chunks).metrics[NUMBER_FIDELITY] == 1.0
+    # "100 115 110" normalises to one number; its cells are numbers of the quote too.
+    assert {"100", "115", "100115"} <= cell_numbers("hushåll 140,2 108,0 100 115 110")
 
 
 def test_an_answer_without_numbers_has_no_number_fidelity(chunks: Chunks) -> None:

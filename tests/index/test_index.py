@@ -401,6 +401,20 @@ def test_a_changed_document_replaces_its_chunks(
     assert not set(ids(old)) & {h.chunk.id for h in hits}
 
 
+def test_relabelled_document_is_filtered_by_its_new_metadata(index: PlanIndex, plans: Path) -> None:
+    """Same text, same chunk ids, new metadata: the lexical index must not keep the old labels."""
+    chunks = norrtalje_2023(plans)
+    index.add_document(chunks)
+    index.add_document(norrkoping_2017(plans))
+    query = "Ansvarar socialnämnden för familjerådgivning?"
+    assert index.search(query, k=10, year=2023)
+    index.remove_document(chunks[0].path)
+    index.add_document([chunk.model_copy(update={"year": 2024}) for chunk in chunks])
+
+    assert index.search(query, k=10, year=2023) == []
+    assert {h.chunk.year for h in index.search(query, k=10, year=2024)} == {2024}
+
+
 def test_remove_drops_a_document_everywhere(
     index: PlanIndex, settings: Settings, plans: Path
 ) -> None:

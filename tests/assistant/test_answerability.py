@@ -1,0 +1,110 @@
+"""Whether evidence answers a question: the kind of value asked for, next to the question's
+focus, in one of the best units. Units are scored by hand here (no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answerability import AnswerabilityJudge
+from assistant.evidence import EvidenceScorer, ScoredUnit
+from assistant.terms import TermNormaliser
+from ingest.document import Chunk, LoadedDocument
+from ingest.pipeline import process_document
+from settings import AnswerSettings, IngestSettings
+
+PLAN = """Socialnämndens verksamhetsplan 2025
+
+Kontakt
+
+Socialkontoret har sin postadress i Norrköping och nås via kommunens växel.
+
+Personal
+
+Socialkontoret har 420 anställda, varav 260 socialsekreterare.
+
+Demensvård
+
+Satsningen på demensvården fortsätter under året med fler utbildade medarbetare.
+
+Ekonomi
+
+Driftbudget (tkr) Budget 2025 Plan 2026
+Individ och familjeomsorg 82 186 84 884
+Vård och omsorg 152 427 157 432
+"""
+
+
+@pytest.fixture(scope="module")
+def chunks(tmp_path_factory: pytest.TempPathFactory) -> list[Chunk]:
+    path = tmp_path_factory.mktemp("plans") / "plan.txt"
+    loaded = LoadedDocument(path=path, sha256="2" * 64, text=PLAN, paged=False)
+    return process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
+
+
+@pytest.fixture(scope="module")
+def judge(chunks: list[Chunk]) -> AnswerabilityJudge:
+    scorer = EvidenceScorer(TermNormaliser(), lexical_weight=0.2, rank_weight=0.0)
+    scorer.fit(chunks)
+    settings = AnswerSettings(min_score=0.5, min_score_checked=0.5, judged_units=5)
+    return AnswerabilityJudge(settings, scorer)
+
+
+def unit(chunks: list[Chunk], start: str, score: float = 0.95) -> ScoredUnit:
+    for chunk in chunks:
+        for index, text in enumerate(chunk.unit_texts()):
+            if text.startswith(start):
+                return ScoredUnit(chunk, 1, index, score, score, 0.0)
+    raise AssertionError(f"no unit starts with {start!r}")
+
+
+@pytest.mark.parametrize(
+    ("question", "units", "answerable"),
+    [
+        # On the topic, but no count of what is asked for.
+        ("Hur många anställda har socialkontoret?", ["Socialkontoret har sin postadress"], False),
+        ("Hur många anställda har socialkontoret?", ["Socialkontoret har 420"], True),
+        # A count, but of something else than the focus.
+        ("Hur många demensplatser finns det?", ["Socialkontoret har 420"], False),
+        ("Hur många demensplatser finns det?", ["Satsningen på demensvården"], False),
+        # A table row's numbers are amounts when the table names its unit (tkr).
+        ("Hur mycket har individ och familjeomsorg i budget 2025?", ["Individ och"], True),
+        ("När öppnar det nya kontoret?", ["Socialkontoret har sin postadress"], False),
+        # A statement cannot be checked: the score decides.
+        ("Vad gör nämnden inom demensvården?", ["Satsningen på demensvården"], True),
+    ],
+)
+def test_judgement(
+    judge: AnswerabilityJudge,
+    chunks: list[Chunk],
+    question: str,
+    units: list[str],
+    answerable: bool,
+) -> None:
+    evidence = [unit(chunks, start) for start in units]
+    assert judge.judge(question, evidence).answerable is answerable
+
+
+def test_a_unit_below_the_threshold_does_not_answer(
+    judge: AnswerabilityJudge, chunks: list[Chunk]
+) -> None:
+    evidence = [unit(chunks, "Socialkontoret har 420", score=0.3)]
+    assert not judge.judge("Hur många anställda har socialkontoret?", evidence).answerable
+
+
+def test_only_the_best_units_are_judged(judge: AnswerabilityJudge, chunks: list[Chunk]) -> None:
+    misses = [unit(chunks, "Socialkontoret har sin postadress", score=0.99)] * 5
+    answer = unit(chunks, "Socialkontoret har 420", score=0.9)
+    judgement = judge.judge("Hur många anställda har socialkontoret?", [*misses, answer])
+    assert not judgement.answerable
+
+
+def test_once_answerable_every_fitting_unit_is_offered(
+    judge: AnswerabilityJudge, chunks: list[Chunk]
+) -> None:
+    evidence = [
+        unit(chunks, "Individ och", score=0.9),
+        unit(chunks, "Socialkontoret har sin postadress", score=0.8),
+        unit(chunks, "Vård och omsorg", score=0.2),
+    ]
+    judgement = judge.judge("Hur mycket får verksamheterna enligt driftbudgeten?", evidence)
+    assert [u.text.split()[0] for u in judgement.answering] == ["Individ", "Vård"]
