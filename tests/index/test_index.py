@@ -27,7 +27,7 @@ from index.chroma_store import open_collection
 from index.embedding import Embedder
 from index.lexical import BM25_DIR
 from index.plan_index import PlanIndex
-from ingest.document import Chunk
+from ingest.document import INGEST_VERSION, Chunk
 from settings import ChromaSettings, Settings
 
 #: Every test loads the embedding model, and half of them talk to a `chroma run` server.
@@ -197,6 +197,7 @@ def write_plan(
         chunks.append(
             Chunk(
                 id=f"{sha256[:16]}-{number}",
+                ingest_version=INGEST_VERSION,
                 file=name,
                 path=str(path.resolve()),
                 sha256=sha256,
