@@ -49,7 +49,7 @@ EXAMPLES = {
     ],
 }
 ALL = ""  # the value of "no filter" in every dropdown
-DOCUMENT_COLUMNS = ["Titel", "Kommun", "Nämnd", "Dokumenttyp", "År", "Textavsnitt", "Fil"]
+DOCUMENT_COLUMNS = ["Titel", "Organisation", "Nämnd", "Dokumenttyp", "År", "Textavsnitt", "Fil"]
 LAW_COLUMNS = ["Lag eller föreskrift", "SFS-nummer", "Förkortning", "Planer", "Avsnitt"]
 UPLOAD_TYPES = sorted(SUPPORTED_SUFFIXES)
 THEME = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"])
@@ -104,8 +104,8 @@ def ensure_examples(index: PlanIndex, settings: Settings) -> None:
 # --- choices that follow the indexed documents -------------------------------------------------
 
 
-def _municipality_choices(workspace: Workspace) -> list[tuple[str, str]]:
-    return [("Alla kommuner", ALL), *((name, name) for name in workspace.indexed())]
+def _organisation_choices(workspace: Workspace) -> list[tuple[str, str]]:
+    return [("Alla kommuner och regioner", ALL), *((name, name) for name in workspace.indexed())]
 
 
 def _year_choices(workspace: Workspace) -> list[tuple[str, str]]:
@@ -123,7 +123,7 @@ def _documents(workspace: Workspace) -> list[tuple[str, str]]:
 
 def _document_rows(workspace: Workspace) -> list[list[Any]]:
     return [
-        [r.title, r.municipality, r.committee, r.doc_type, r.year, len(r.chunk_ids), r.file]
+        [r.title, r.organisation, r.committee, r.doc_type, r.year, len(r.chunk_ids), r.file]
         for r in workspace.documents()
     ]
 
@@ -166,7 +166,7 @@ class App:
                 with gr.Tab("Dokument", id="dokument"):
                     self._documents_tab()
             self._refreshed = [
-                self.municipality,
+                self.organisation,
                 self.year,
                 self.document,
                 self.compare_municipalities,
@@ -185,7 +185,7 @@ class App:
 
     def refresh(
         self,
-        municipality: str | None,
+        organisation: str | None,
         year: str | None,
         document: str | None,
         compared: list[str] | None,
@@ -194,16 +194,16 @@ class App:
         """New choices everywhere, after the indexed documents changed (or a page load); a chosen
         value that is no longer offered is dropped."""
         w = self.workspace
-        municipality_choices, year_choices = _municipality_choices(w), _year_choices(w)
-        municipalities = [name for _, name in municipality_choices[1:]]
+        organisation_choices, year_choices = _organisation_choices(w), _year_choices(w)
+        organisations = [name for _, name in organisation_choices[1:]]
         years = [int(value) for _, value in year_choices[1:]]
         laws = w.laws()
         return (
-            _still_offered(municipality_choices, municipality),
+            _still_offered(organisation_choices, organisation),
             _still_offered(year_choices, year),
             _still_offered(_document_choices(w), document),
             gr.update(
-                choices=municipalities, value=[m for m in compared or [] if m in municipalities]
+                choices=organisations, value=[m for m in compared or [] if m in organisations]
             ),
             gr.update(choices=years, value=[y for y in compared_years or [] if y in years]),
             _law_rows(laws),
@@ -218,8 +218,11 @@ class App:
         turns = gr.State([])
         with gr.Row():
             w = self.workspace
-            self.municipality = gr.Dropdown(
-                _municipality_choices(w), value=ALL, label="Kommun", elem_id="filter-kommun"
+            self.organisation = gr.Dropdown(
+                _organisation_choices(w),
+                value=ALL,
+                label="Kommun eller region",
+                elem_id="filter-kommun",
             )
             self.year = gr.Dropdown(_year_choices(w), value=ALL, label="År", elem_id="filter-ar")
             self.document = gr.Dropdown(
@@ -249,7 +252,7 @@ class App:
                     render.sources_html([], self.workspace.context, "fraga"), elem_id="kallor"
                 )
 
-        asked = [question, self.municipality, self.year, self.document, turns]
+        asked = [question, self.organisation, self.year, self.document, turns]
         answered = [conversation, sources, turns, question]
         ask.click(self.ask, asked, answered)
         question.submit(self.ask, asked, answered)
@@ -258,11 +261,11 @@ class App:
         bad.click(self.rate("down"), [comment, turns], [feedback_status, comment])
 
     def ask(
-        self, question: str, municipality: str, year: str, document: str, turns: list[Turn]
+        self, question: str, organisation: str, year: str, document: str, turns: list[Turn]
     ) -> tuple[str, str, list[Turn], str]:
         if not question.strip():
             raise gr.Error("Skriv en fråga först.")
-        filters = Filters(municipality or None, int(year) if year else None, document or None)
+        filters = Filters(organisation or None, int(year) if year else None, document or None)
         turn = self.workspace.ask(question, filters, turns[-1] if turns else None)
         turns = [*turns, turn]
         return (
@@ -298,7 +301,7 @@ class App:
         )
         with gr.Row():
             self.compare_municipalities = gr.CheckboxGroup(
-                label="Kommuner", elem_id="jamfor-kommuner"
+                label="Kommuner och regioner", elem_id="jamfor-kommuner"
             )
             self.compare_years = gr.CheckboxGroup(label="År", elem_id="jamfor-ar")
         question = gr.Textbox(

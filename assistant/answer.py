@@ -1,12 +1,15 @@
 """What the assistant returns: an answer, its citations, and per-side answers for comparisons.
 
 The JSON of `Answer` is the public contract of `ask --json` (extra keys may be added, none removed):
-{question, answer, refused, citations: [{id, file, title, municipality, year, section, page,
-quote, header}], comparison: null | [{municipality, year, answer, refused, citations}]}; `header`
-is null unless the quote is a table row.
+{question, answer, refused, citations: [{id, file, title, organisation, municipality, year, date,
+section, page, quote, header}], comparison: null | [{organisation, municipality, year, answer,
+refused, citations}]}; `header` is null unless the quote is a table row; `municipality` is the
+kommun's short name, null for a region; `date` is a protocol's meeting date.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from pydantic import BaseModel, Field
 
@@ -18,8 +21,12 @@ class Citation(BaseModel):
     chunk_id: str
     file: str
     title: str
+    organisation: str | None = Field(default=None, description="The organisation's official name.")
     municipality: str | None
     year: int | None
+    date: datetime.date | None = Field(
+        default=None, description="The document's date: a protocol's meeting date."
+    )
     section: str = Field(description="Heading path, outermost first, joined by ' > '.")
     page: int | None
     quote: str = Field(description="Verbatim: an exact substring of the cited chunk's text.")
@@ -50,8 +57,10 @@ class Citation(BaseModel):
             chunk_id=chunk.id,
             file=chunk.file,
             title=chunk.title,
+            organisation=chunk.organisation,
             municipality=chunk.municipality,
             year=chunk.year,
+            date=chunk.date,
             section=chunk.section_path,
             page=chunk.page,
             quote=quote,
@@ -61,6 +70,7 @@ class Citation(BaseModel):
 
 
 class ComparisonSide(BaseModel):
+    organisation: str | None = None
     municipality: str | None
     year: int | None
     answer: str

@@ -23,12 +23,15 @@ from assistant.evidence import EvidenceScorer, ScoredUnit
 from assistant.expectation import Expectation, Expected, expectation, holds_expected
 from assistant.terms import Term, present
 from index.unit_vectors import embedding_texts
+from ingest.document import Chunk
 from settings import AnswerSettings
 
 #: A table's or heading's word for the unit of its numbers: the numbers are money, or shares.
 _MONEY_UNIT = re.compile(r"\b(?:tkr|mnkr|mkr|mdkr|kr|kronor|miljoner|miljarder|sek)\b", re.I)
 _SHARE_UNIT = re.compile(r"%|\bprocent\b|\bandel\b", re.I)
 _NUMBER = re.compile(r"\d")
+#: How many of the documents searched a refusal names.
+MAX_SEARCHED_NAMED = 3
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class Judgement:
     #: Those of them that hold every key term of the question (its rarest ones): part of the
     #: answer however they score ("Lag (2018:2088) om tobak …" for "vilken lag … tobak?").
     keyed: list[ScoredUnit] = field(default_factory=list)
+    #: A chunk of each document searched, best-ranked first: what a refusal names.
+    searched: list[Chunk] = field(default_factory=list)
 
     @property
     def answerable(self) -> bool:
@@ -57,12 +62,13 @@ class AnswerabilityJudge:
         asked = expectation(question)
         threshold = self._settings.min_score_checked if asked.checked else self._settings.min_score
         judged = evidence[: self._settings.judged_units]
+        searched = _documents(evidence)
         if not any(u.score >= threshold and self.fits(u, asked) for u in judged):
-            return Judgement(asked)
+            return Judgement(asked, searched=searched)
         answering = [u for u in evidence if self.fits(u, asked)]
         key = self._key_terms(question)
         keyed = [u for u in answering if self._holds_terms(u, key)]
-        return Judgement(asked, answering, keyed)
+        return Judgement(asked, answering, keyed, searched)
 
     def fits(self, unit: ScoredUnit, asked: Expectation) -> bool:
         """Whether the unit holds the kind of value asked for, next to the question's focus."""
@@ -85,6 +91,14 @@ class AnswerabilityJudge:
     def _holds_terms(self, unit: ScoredUnit, terms: list[Term]) -> bool:
         forms = self._scorer.unit_forms(unit.chunk)[unit.index]
         return bool(terms) and all(present(term, forms) for term in terms)
+
+
+def _documents(evidence: list[ScoredUnit]) -> list[Chunk]:
+    """A chunk of each document of the evidence, the document of the best passage first."""
+    first: dict[str, Chunk] = {}
+    for unit in sorted(evidence, key=lambda u: u.rank):
+        first.setdefault(unit.chunk.path, unit.chunk)
+    return list(first.values())[:MAX_SEARCHED_NAMED]
 
 
 def unit_context(unit: ScoredUnit) -> str:

@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="Läs in planer (filer eller mappar) i indexet.")
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     ingest.add_argument("--municipality", help="Kommun (ersätter den som hittas i texten).")
+    ingest.add_argument(
+        "--organisation", help="Kommun eller region, t.ex. 'Region Värmland' (ersätter texten)."
+    )
     ingest.add_argument("--committee", help="Nämnd (ersätter den som hittas i texten).")
     ingest.add_argument("--doc-type", help="Dokumenttyp, t.ex. verksamhetsplan.")
     ingest.add_argument("--year", type=int, help="År (ersätter det som hittas i texten).")
@@ -64,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="Skriv ut JSON.")
     search.add_argument("--k", type=int, default=None, help="Antal träffar.")
     search.add_argument("--municipality", help="Bara denna kommun.")
+    search.add_argument("--organisation", help="Bara denna kommun eller region.")
     search.add_argument("--year", type=int, help="Bara detta år.")
     search.add_argument("--doc-type", help="Bara denna dokumenttyp.")
 
@@ -72,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="Skriv ut JSON.")
     ask.add_argument("--batch", type=Path, help="Fil med en fråga per rad; ett svar per rad.")
     ask.add_argument("--municipality", help="Bara denna kommun (går före frågan).")
+    ask.add_argument("--organisation", help="Bara denna kommun eller region (går före frågan).")
     ask.add_argument("--year", type=int, help="Bara detta år (går före frågan).")
 
     from eval.command import add_arguments as add_eval_arguments
@@ -88,6 +93,7 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.metadata import MetaOverrides
 
     overrides = MetaOverrides(
+        organisation=args.organisation,
         municipality=args.municipality,
         committee=args.committee,
         doc_type=args.doc_type,
@@ -124,10 +130,13 @@ def run_documents(args: argparse.Namespace, settings: Settings) -> int:
             "file": r.file,
             "sha256": r.sha256,
             "title": r.title,
+            "organisation": r.organisation,
             "municipality": r.municipality,
             "committee": r.committee,
             "doc_type": r.doc_type,
             "year": r.year,
+            "year_end": r.year_end,
+            "date": r.date.isoformat() if r.date else None,
             "chunks": len(r.chunk_ids),
         }
         for r in records
@@ -138,7 +147,7 @@ def run_documents(args: argparse.Namespace, settings: Settings) -> int:
         print("Inga dokument är indexerade. Läs in planer med: planassistent ingest MAPP")
     else:
         for row in rows:
-            print(f"{row['municipality']} {row['year']}  {row['title']}  ({row['chunks']} avsnitt)")
+            print(f"{row['organisation']} {row['year']}  {row['title']}  ({row['chunks']} avsnitt)")
             print(f"    {row['file']}")
     return 0
 
@@ -151,6 +160,7 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
         municipality=args.municipality,
         year=args.year,
         doc_type=args.doc_type,
+        organisation=_official_name(args.organisation),
     )
     rows = [
         {
@@ -158,6 +168,7 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
             "score": round(hit.score, 6),
             "file": hit.chunk.file,
             "title": hit.chunk.title,
+            "organisation": hit.chunk.organisation,
             "municipality": hit.chunk.municipality,
             "year": hit.chunk.year,
             "section": hit.chunk.section_path,
@@ -172,7 +183,7 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     if not rows:
         print("Inga träffar.")
     for row in rows:
-        where = f"{row['municipality']} {row['year']} – {row['title']} – {row['section']}"
+        where = f"{row['organisation']} {row['year']} – {row['title']} – {row['section']}"
         print(f"[{row['rank']}] {where}")
         print(f"    {str(row['text'])[:300]}")
     return 0
@@ -189,12 +200,27 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     )
     assistant = Assistant.open(settings)
     for question in questions:
-        answer = assistant.ask(question, municipality=args.municipality, year=args.year)
+        answer = assistant.ask(
+            question,
+            municipality=args.municipality,
+            year=args.year,
+            organisation=args.organisation,
+        )
         if args.json:
             print(answer.model_dump_json(), flush=True)
         else:
             print(render_answer(answer), flush=True)
     return 0
+
+
+def _official_name(written: str | None) -> str | None:
+    """ "Region Värmland" for "region värmland" or "Värmlands läns landsting"; None for None."""
+    if written is None:
+        return None
+    from ingest.organisations import organisation_named
+
+    found = organisation_named(written)
+    return found.name if found else written
 
 
 def render_answer(answer: Answer) -> str:
@@ -210,7 +236,7 @@ def render_answer(answer: Answer) -> str:
 
 
 def _render_citation(citation: Citation) -> str:
-    where = [f"{citation.municipality or ''} {citation.year or ''}".strip(), citation.title]
+    where = [f"{citation.organisation or ''} {citation.year or ''}".strip(), citation.title]
     where.append(citation.section)
     if citation.page:
         where.append(f"s. {citation.page}")

@@ -23,12 +23,13 @@ from assistant.table_answers import (
     statement,
     with_lead_ins,
 )
-from ingest.document import LIST_MARKER
+from ingest.document import LIST_MARKER, Chunk
 from ingest.organisations import municipality_title
 from prompts import templates
 from settings import AnswerSettings
 
 _WHITESPACE = re.compile(r"\s*\n\s*")
+_PARAGRAPH = re.compile(r"§\s*\d+")
 
 
 class ExtractiveAnswerer:
@@ -42,7 +43,7 @@ class ExtractiveAnswerer:
         answered with its labels (`assistant.table_answers`)."""
         chosen = self.select(judgement)
         if not chosen:
-            return Draft(self._templates["refusal"].format(scope=scope), refused=True)
+            return self._refusal(judgement, scope)
         chosen = focus_rows(chosen, judgement.answering[0], question, scope, self._chunks)
         return self._compose(_in_plan_order(with_lead_ins(chosen)), question)
 
@@ -77,7 +78,7 @@ class ExtractiveAnswerer:
     def _compose(self, chosen: list[ScoredUnit], question: str) -> Draft:
         lines: list[str | TableStatement] = []  # a small table takes in later rows of its own
         citations: list[Citation] = []
-        for _, units in groupby(chosen, key=lambda unit: unit.chunk.path):
+        for _, units in groupby(chosen, key=lambda u: (u.chunk.path, paragraph_of(u.chunk))):
             group = list(units)
             lines.append(self._lead(group[0]))
             joined: TableStatement | None = None
@@ -101,14 +102,64 @@ class ExtractiveAnswerer:
         return Draft(text, refused=False, citations=citations)
 
     def _lead(self, unit: ScoredUnit) -> str:
+        """ "Enligt Socialnämndens protokoll 2025-12-09, § 112 (Lomma kommun):"."""
         chunk = unit.chunk
-        # Chunks indexed before organisations were read have only the municipality.
-        owner = chunk.organisation or (
-            municipality_title(chunk.municipality) if chunk.municipality else None
-        )
+        source = ", ".join(part for part in (chunk.title, paragraph_of(chunk)) if part)
+        owner = owner_of(chunk)
         if owner:
-            return self._templates["lead"].format(title=chunk.title, municipality_title=owner)
-        return self._templates["lead_without_municipality"].format(title=chunk.title)
+            return self._templates["lead"].format(source=source, organisation=owner)
+        return self._templates["lead_without_organisation"].format(source=source)
+
+    def _refusal(self, judgement: Judgement, scope: str) -> Draft:
+        """Say what was searched and what it lacks: "Inget i Budget 2026 (Lomma kommun) anger
+        antal demensplatser." """
+        if not judgement.searched:
+            return Draft(self._templates["refusal"].format(scope=scope), refused=True)
+        documents = _documents_phrase(judgement.searched)
+        asked = judgement.expectation
+        key = f"missing_{asked.expected.name.lower()}"
+        missing = self._templates.get(key)
+        if missing is None:  # a statement or a list: nothing to name but the question
+            text = self._templates["refusal_searched"].format(documents=documents)
+        else:
+            # The focus is the user's word; one with a digit would stand in no quote.
+            focus = asked.focus if asked.focus and not re.search(r"\d", asked.focus) else None
+            if "{focus}" in missing:
+                missing = missing.format(focus=focus) if focus else self._templates[key + "_any"]
+            text = self._templates["refusal_missing"].format(documents=documents, missing=missing)
+        return Draft(text, refused=True)
+
+
+def paragraph_of(chunk: Chunk) -> str | None:
+    """A protocol's paragraph that the chunk is under ("§ 112"), from its heading path."""
+    for heading in chunk.section:
+        found = _PARAGRAPH.match(heading)
+        if found:
+            return found.group()
+    return None
+
+
+def owner_of(chunk: Chunk) -> str | None:
+    """The organisation a chunk's document is by; chunks indexed before organisations were read
+    have only the municipality."""
+    if chunk.organisation:
+        return chunk.organisation
+    return municipality_title(chunk.municipality) if chunk.municipality else None
+
+
+def _documents_phrase(documents: list[Chunk]) -> str:
+    """ "Socialnämndens protokoll 2025-12-09 eller Budget 2026 (Lomma kommun)": titles grouped
+    by organisation."""
+    by_owner: dict[str | None, list[str]] = {}
+    for chunk in documents:
+        titles = by_owner.setdefault(owner_of(chunk), [])
+        if chunk.title not in titles:
+            titles.append(chunk.title)
+    phrases = [
+        f"{' eller '.join(titles)} ({owner})" if owner else " eller ".join(titles)
+        for owner, titles in by_owner.items()
+    ]
+    return " eller ".join(phrases)
 
 
 def _quote(unit: ScoredUnit) -> str:

@@ -25,6 +25,7 @@ class LawPassage(BaseModel):
     chunk_id: str
     file: str
     title: str
+    organisation: str | None = None
     municipality: str | None
     year: int | None
     section: str = Field(description="Heading path, outermost first, joined by ' > '.")
@@ -109,6 +110,7 @@ def _passage(chunk: Chunk, mentions: list[LawMention]) -> LawPassage:
         chunk_id=chunk.id,
         file=chunk.file,
         title=chunk.title,
+        organisation=chunk.organisation,
         municipality=chunk.municipality,
         year=chunk.year,
         section=chunk.section_path,
@@ -119,10 +121,12 @@ def _passage(chunk: Chunk, mentions: list[LawMention]) -> LawPassage:
 
 
 def _plan_label(chunk: Chunk) -> str:
-    """ "Norrtälje 2023"; a plan without a detected municipality goes by its title."""
-    if not chunk.municipality:
+    """ "Norrtälje 2023", "Region Halland 2026"; a plan without a detected organisation goes by
+    its title."""
+    owner = chunk.municipality or chunk.organisation
+    if not owner:
         return chunk.title
-    return f"{chunk.municipality} {chunk.year}" if chunk.year else chunk.municipality
+    return f"{owner} {chunk.year}" if chunk.year else owner
 
 
 def _display_name(mentions: list[LawMention]) -> str:

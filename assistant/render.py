@@ -152,7 +152,8 @@ def comparison_table_html(sides: list[ComparisonSide], key: str) -> str:
 
 
 def _side_label(side: ComparisonSide) -> str:
-    return " ".join(str(p) for p in (side.municipality, side.year) if p) or "Alla planer"
+    owner = side.organisation or side.municipality
+    return " ".join(str(p) for p in (owner, side.year) if p) or "Alla planer"
 
 
 # --- sources --------------------------------------------------------------------------------
@@ -184,7 +185,7 @@ def source_card_html(
         f'id="{source_anchor(key, citation.id, closest)}">'
         f'<div class="kalla-rubrik"><span class="nr">{label}</span> '
         f"{escape(citation.title)}</div>"
-        f"{_facts(citation.municipality, citation.year, citation.section, citation.page)}"
+        f"{_facts(_owner(citation), citation.year, citation.section, citation.page)}"
         f'<blockquote class="sammanhang">{_highlighted(found)}</blockquote>'
         f"{_table_header(citation.header)}"
         f'<div class="fil">Fil: {escape(citation.file)}</div>'
@@ -199,9 +200,14 @@ def _table_header(header: str | None) -> str:
     return f'<div class="tabellhuvud">Tabellhuvud: {escape(" ".join(header.split()))}</div>'
 
 
-def _facts(municipality: str | None, year: int | None, section: str, page: int | None) -> str:
+def _owner(citation: Citation) -> str | None:
+    """The organisation a citation's document is by; old citations name only the kommun."""
+    return citation.organisation or citation.municipality
+
+
+def _facts(organisation: str | None, year: int | None, section: str, page: int | None) -> str:
     rows = [
-        ("Kommun", municipality or "okänd"),
+        ("Organisation", organisation or "okänd"),
         ("År", str(year) if year else "okänt"),
         ("Avsnitt", section or "(inledning)"),
         ("Sida", str(page) if page else "–"),
@@ -224,7 +230,7 @@ def _highlighted(found: QuoteInContext) -> str:
 
 
 def _place(citation: Citation) -> str:
-    parts = [citation.municipality, str(citation.year) if citation.year else None, citation.section]
+    parts = [_owner(citation), str(citation.year) if citation.year else None, citation.section]
     return " · ".join(p for p in parts if p) or citation.title
 
 
@@ -237,7 +243,7 @@ def law_passages_html(entry: LawEntry) -> str:
     cards = "".join(
         '<div class="kalla">'
         f'<div class="kalla-rubrik">{escape(p.title)}</div>'
-        f"{_facts(p.municipality, p.year, p.section, p.page)}"
+        f"{_facts(p.organisation or p.municipality, p.year, p.section, p.page)}"
         f'<blockquote class="sammanhang">{_marked(p.text, p.mentions)}</blockquote>'
         f'<div class="fil">Fil: {escape(p.file)}</div>'
         "</div>"

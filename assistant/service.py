@@ -1,15 +1,15 @@
 """The assistant: a question in, a cited answer (or an honest refusal) out.
 
-It reads filters from the question (explicit ones win), refuses at once for municipalities the
-index has no plan for, splits comparisons into one answer per side, retrieves passages, scores
-their sentences and lets the answerer quote them.
+It reads filters from the question (explicit ones win), refuses at once for organisations the
+index has no document of, splits comparisons into one answer per side and questions of several
+parts into one answer per part, retrieves passages from the documents in scope, scores their
+sentences, judges whether they answer, and lets the answerer quote them.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 
@@ -20,10 +20,13 @@ from assistant.conversation import resolve
 from assistant.evidence import EvidenceScorer, ScoredUnit
 from assistant.question import QuestionIntent, analyse
 from assistant.question_parts import PART_NAMES, question_parts
+from assistant.scopes import IndexedDocuments, Scope
 from assistant.terms import TermNormaliser
 from index.embedding import load_embedder
 from index.plan_index import PlanIndex, SearchHit
+from ingest.dates import MONTH_NAMES
 from ingest.laws import find_laws
+from ingest.organisations import organisation_named
 from prompts import templates
 from settings import Settings
 
@@ -34,20 +37,6 @@ def open_index(settings: Settings) -> PlanIndex:
     return PlanIndex.open(
         settings, lambda: load_embedder(settings.embedding, settings.model_cache_dir)
     )
-
-
-@dataclass(frozen=True)
-class Scope:
-    """One side of a question: the municipality and year it is about (None: any), and the one
-    document (path) it is restricted to, if any."""
-
-    municipality: str | None
-    year: int | None
-    document: str | None = None
-
-    @property
-    def label(self) -> str:
-        return " ".join(str(part) for part in (self.municipality, self.year) if part)
 
 
 class Assistant:
@@ -94,9 +83,11 @@ class Assistant:
         year: int | None = None,
         previous: QuestionIntent | None = None,
         document: str | None = None,
+        organisation: str | None = None,
     ) -> Answer:
-        """Answer `question`; explicit filters (municipality, year, one document's path) win over
-        what the question says, and `previous` is the intent of the question it follows up."""
+        """Answer `question`; explicit filters (organisation or municipality, year, one document's
+        path) win over what the question says, and `previous` is the intent of the question it
+        follows up."""
         intent = resolve(question, previous)
         refusal = self._unanswerable(question, intent)
         if refusal is not None:
@@ -105,9 +96,11 @@ class Assistant:
             record = self._index.document(document)
             if record is None:
                 return self._refusal(question, self._templates["not_indexed_document"])
-            scope = Scope(record.municipality, record.year, document=record.path)
+            scope = Scope(record.organisation, record.year, document=record.path)
             return self._answer_scope(question, intent, scope, intent.text)
-        scopes = self.scopes(intent, municipality, year)
+        chosen = organisation or municipality
+        named = (self.documents().named(chosen) or chosen) if chosen else None
+        scopes = self.scopes(intent, named, year)
         if len(scopes) > 1:
             return self._compare(question, intent, scopes)
         return self._answer_scope(question, intent, scopes[0], intent.text)
@@ -126,43 +119,36 @@ class Assistant:
 
     # --- scopes ----------------------------------------------------------------------------
 
-    def indexed(self) -> dict[str, list[int]]:
-        """Municipality → the years of its indexed plans."""
-        years: dict[str, set[int]] = defaultdict(set)
-        for record in self._index.documents():
-            if record.municipality:
-                years[record.municipality].update([record.year] if record.year else [])
-        return {name: sorted(values) for name, values in sorted(years.items())}
+    def documents(self) -> IndexedDocuments:
+        return IndexedDocuments(self._index.documents())
 
-    def plan_years(self, municipality: str | None) -> list[int]:
-        """The years of the indexed documents of a municipality, or of all documents (a region's
-        too, which has no municipality)."""
-        return sorted(
-            {
-                record.year
-                for record in self._index.documents()
-                if record.year and municipality in (None, record.municipality)
-            }
-        )
+    def indexed(self) -> dict[str, list[int]]:
+        """Organisation (official name) → the years its indexed documents cover."""
+        return self.documents().organisations()
+
+    def plan_years(self, organisation: str | None) -> list[int]:
+        """The years the indexed documents of an organisation cover, or of all documents."""
+        return self.documents().years(organisation)
 
     def scopes(
-        self, intent: QuestionIntent, municipality: str | None, year: int | None
+        self, intent: QuestionIntent, organisation: str | None, year: int | None
     ) -> list[Scope]:
-        municipalities = [municipality] if municipality else list(intent.municipalities)
+        documents = self.documents()
+        named = [documents.named(name) or name for name in intent.organisations]
+        organisations = [organisation] if organisation else list(dict.fromkeys(named))
         years = [year] if year else list(intent.years)
-        if intent.compare and len(municipalities) >= 2:
-            return [Scope(m, years[0] if len(years) == 1 else None) for m in municipalities]
+        date = intent.dates[0] if len(intent.dates) == 1 else None
+        only_year = years[0] if len(years) == 1 else None
+        if intent.compare and len(organisations) >= 2:
+            return [Scope(name, only_year, date=date) for name in organisations]
         if intent.compare and len(years) >= 2:
-            only = municipalities[0] if len(municipalities) == 1 else None
+            only = organisations[0] if len(organisations) == 1 else None
             return [Scope(only, y) for y in years]
-        if intent.compare and not municipalities and len(self.indexed()) >= 2:
-            return [Scope(m, years[0] if len(years) == 1 else None) for m in self.indexed()]
-        return [
-            Scope(
-                municipalities[0] if len(municipalities) == 1 else None,
-                years[0] if len(years) == 1 else None,
-            )
-        ]
+        indexed = self.indexed()
+        if intent.compare and not organisations and len(indexed) >= 2:
+            return [Scope(name, only_year, date=date) for name in indexed]
+        only = organisations[0] if len(organisations) == 1 else None
+        return [Scope(only, only_year, date=date)]
 
     # --- one scope ---------------------------------------------------------------------------
 
@@ -170,12 +156,12 @@ class Assistant:
         self, question: str, intent: QuestionIntent, scope: Scope, query: str
     ) -> Answer:
         indexed = self.indexed()
-        if scope.municipality and scope.municipality not in indexed:
-            message = self._templates["not_indexed_municipality"].format(
-                asked=scope.municipality, indexed=_describe(indexed)
+        if scope.organisation and scope.organisation not in indexed:
+            message = self._templates["not_indexed_organisation"].format(
+                asked=scope.organisation, indexed=_describe(indexed)
             )
             return self._refusal(question, message)
-        plan_years = self.plan_years(scope.municipality)
+        plan_years = self.plan_years(scope.organisation)
         # A comparison's sides are its parts; a plain question of several parts is split.
         parts = [query] if intent.compare else question_parts(query)
         answers = [self._answer_part(question, intent, scope, part, plan_years) for part in parts]
@@ -188,6 +174,12 @@ class Assistant:
     ) -> Answer:
         hits, evidence, must_mention = self.evidence(intent, scope, query, plan_years)
         judgement = self._judge.judge(query, evidence)
+        if not judgement.answerable and self._has_second_chance(scope, plan_years):
+            # Documents whose weakly read year differs: the second chance.
+            hits, evidence, must_mention = self.evidence(
+                intent, scope, query, plan_years, surely=False
+            )
+            judgement = self._judge.judge(query, evidence)
         draft = check_grounding(self._answerer.answer(judgement, _scope_phrase(scope), query))
         if draft.refused and must_mention and not evidence:
             draft = Draft(
@@ -204,6 +196,12 @@ class Assistant:
             closest=self._closest(hits, evidence) if draft.refused else [],
             retrieved=[hit.chunk.id for hit in hits],
         )
+
+    def _has_second_chance(self, scope: Scope, plan_years: list[int]) -> bool:
+        documents = self.documents()
+        searched = _searched_scope(scope, plan_years)
+        surely = {r.path for r in documents.in_scope(searched)}
+        return any(r.path not in surely for r in documents.in_scope(searched, surely=False))
 
     def _joined(self, question: str, answers: list[Answer]) -> Answer:
         """One answer of the parts' answers, markers numbered through; a part the plans do not
@@ -226,25 +224,33 @@ class Assistant:
         )
 
     def evidence(
-        self, intent: QuestionIntent, scope: Scope, query: str, plan_years: list[int]
+        self,
+        intent: QuestionIntent,
+        scope: Scope,
+        query: str,
+        plan_years: list[int],
+        *,
+        surely: bool = True,
     ) -> tuple[list[SearchHit], list[ScoredUnit], str | None]:
-        """The passages for one scope, their units scored best first, and the year a quote must
-        mention (a year that has no plan of its own)."""
-        # A year with no plan of its own may still be a column in a plan's table (a 2025 plan's
-        # budget for 2026): search all plans, but quote only what mentions that year.
-        year_filter = scope.year if scope.year in plan_years else None
-        must_mention = str(scope.year) if scope.year and year_filter is None else None
+        """The passages of the documents in scope (`surely`, or also those whose weakly read year
+        differs), their units scored best first, and the year a quote must mention (a year that
+        no document covers)."""
+        searched = _searched_scope(scope, plan_years)
+        must_mention = str(scope.year) if searched.year != scope.year else None
+        documents = self.documents().in_scope(searched, surely=surely)
+        paths = [record.path for record in documents]
         query_vector = np.asarray(self._index.embed_query(query), dtype=np.float32)
         hits = self._index.search(
             query,
             k=self._settings.answer.passages,
-            municipality=scope.municipality,
-            year=year_filter,
             embedding=query_vector.tolist(),
-            path=scope.document,
+            paths=paths,
         )
-        # Words are matched on the topic: the municipality and year are filters, not content.
+        # Words are matched on the topic: the organisation and year are filters, not content. A
+        # month is content too where it filters no protocol ("ärenden i december" in a plan).
         words = (intent.topic if query == intent.text else analyse(query).topic) or query
+        if scope.date is not None:
+            words = f"{words} {MONTH_NAMES[scope.date.month - 1]}"
         evidence = self._scorer.score(words, query_vector, hits, self._index.unit_vectors)
         if must_mention:
             evidence = [unit for unit in evidence if unit.mentions(must_mention)]
@@ -276,11 +282,12 @@ class Assistant:
             citations.extend(renumbered.citations)
             retrieved.extend(renumbered.retrieved)
             text = renumbered.answer if not side.refused else self._templates["side_silent"]
-            if side.refused and scope.municipality not in indexed:
-                text = renumbered.answer  # say why: no plan from there
+            if side.refused and scope.organisation not in indexed:
+                text = renumbered.answer  # say why: no document from there
             sides.append(
                 ComparisonSide(
-                    municipality=scope.municipality,
+                    organisation=scope.organisation,
+                    municipality=_municipality_of(scope.organisation),
                     year=scope.year,
                     answer=text,
                     refused=side.refused,
@@ -313,12 +320,26 @@ def _describe(indexed: dict[str, list[int]]) -> str:
     )
 
 
+def _searched_scope(scope: Scope, plan_years: list[int]) -> Scope:
+    """The scope to search: a year no document covers may still be a column in a plan's table
+    (a 2025 plan's budget for 2026), so all years are searched and only what mentions it quoted."""
+    if scope.year is None or scope.year in plan_years:
+        return scope
+    return replace(scope, year=None)
+
+
+def _municipality_of(organisation: str | None) -> str | None:
+    """The kommun's short name of an organisation that is one ("Norrköping"), else None."""
+    found = organisation_named(organisation) if organisation else None
+    return found.municipality if found else None
+
+
 def _scope_phrase(scope: Scope) -> str:
     return f" för {scope.label}" if scope.label else ""
 
 
 def _side_query(intent: QuestionIntent, scope: Scope) -> str:
-    """The question for one side: its topic, with that side's municipality and year."""
+    """The question for one side: its topic, with that side's organisation and year."""
     return " ".join(part for part in (intent.topic, scope.label) if part)
 
 

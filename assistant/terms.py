@@ -31,7 +31,7 @@ QUESTION_WORDS = frozenset(
         "socialnämnden socialnämndens fråga ska skall kan får fick göra gör gjorde många mycket "
         "stor stort stora ofta går gick tog vill sköter ligger egentligen alltså nummer numret "
         "sfs-numret pengar pengarna hänvisar anger nämner tar upp finns ha har hade region "
-        "regionen regionens landsting nya ny nytt"
+        "regionen regionens landsting nya ny nytt heter kostar kosta tror trodde ville"
     ).split()
 )
 _WORD = re.compile(r"\w+(?:-\w+)*")

@@ -41,7 +41,7 @@ Progress = Callable[[float], None]
 class Filters:
     """What the user narrowed a question to in the app; None: no restriction."""
 
-    municipality: str | None = None
+    organisation: str | None = None  # an official name: "Norrköpings kommun", "Region Halland"
     year: int | None = None
     document: str | None = None  # a document's path
 
@@ -63,18 +63,19 @@ def _share_of(progress: Progress) -> Callable[[Path, int, int], None]:
     return lambda _file, done, total: progress(done / total)
 
 
-def comparison_sides(municipalities: list[str], years: list[int]) -> list[Scope]:
-    """The sides chosen for a comparison: municipalities (in one year, if one is chosen) or years
-    (of one municipality, if one is chosen). Raises ValueError, in Swedish, for any other choice."""
-    if len(municipalities) >= 2 and len(years) >= 2:
-        raise ValueError("Jämför antingen kommuner eller år, inte båda på en gång.")
-    if len(municipalities) >= 2:
+def comparison_sides(organisations: list[str], years: list[int]) -> list[Scope]:
+    """The sides chosen for a comparison: organisations (in one year, if one is chosen) or years
+    (of one organisation, if one is chosen). Raises ValueError, in Swedish, for any other
+    choice."""
+    if len(organisations) >= 2 and len(years) >= 2:
+        raise ValueError("Jämför antingen kommuner och regioner eller år, inte båda på en gång.")
+    if len(organisations) >= 2:
         year = years[0] if years else None
-        return [Scope(name, year) for name in municipalities]
+        return [Scope(name, year) for name in organisations]
     if len(years) >= 2:
-        only = municipalities[0] if municipalities else None
+        only = organisations[0] if organisations else None
         return [Scope(only, year) for year in sorted(years)]
-    raise ValueError("Välj minst två kommuner eller minst två år att jämföra.")
+    raise ValueError("Välj minst två kommuner eller regioner, eller minst två år, att jämföra.")
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class Workspace:
         previous_intent = previous.intent if previous else None
         answer = self._assistant.ask(
             question,
-            municipality=filters.municipality,
+            organisation=filters.organisation,
             year=filters.year,
             previous=previous_intent,
             document=filters.document,
@@ -131,7 +132,7 @@ class Workspace:
         return self._views.sections.context(chunk_id, quote)
 
     def indexed(self) -> dict[str, list[int]]:
-        """Municipality → the years of its indexed plans."""
+        """Organisation (official name) → the years its indexed documents cover."""
         return self._assistant.indexed()
 
     def laws(self) -> list[LawEntry]:
@@ -142,7 +143,7 @@ class Workspace:
     def documents(self) -> list[DocumentRecord]:
         return sorted(
             self._assistant.index.documents(),
-            key=lambda r: (r.municipality or "", r.year or 0, r.title),
+            key=lambda r: (r.organisation or "", r.year or 0, r.title),
         )
 
     def detect(self, upload: Path) -> DocumentMeta:

@@ -18,6 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.cli import configure_runtime
+from assistant.conversation import resolve
+from assistant.expectation import expectation
+from assistant.question import QuestionIntent
+from assistant.question_parts import question_parts
+from assistant.scopes import Scope
+from assistant.service import Assistant
 from eval.registry import EVAL_SETS, EvalSet
 from eval.runner import load_set
 from settings import Settings, get_settings
@@ -28,14 +34,21 @@ JUDGED_UNITS = [1, 3, 5, 10, 20]
 
 
 @dataclass(frozen=True)
-class Observation:
-    """One question: whether it is answerable, and its best units' scores and fits, best first."""
+class PartObservation:
+    """One part of a question: its best units' scores and fits, best first."""
 
-    item_id: str
-    answerable: bool
     checked: bool
     scores: np.ndarray
     fits: np.ndarray
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One question: whether it is answerable, and what the judge saw of each of its parts."""
+
+    item_id: str
+    answerable: bool
+    parts: list[PartObservation]
 
 
 @dataclass(frozen=True)
@@ -45,8 +58,12 @@ class Thresholds:
     judged: int
 
     def answers(self, observation: Observation) -> bool:
-        threshold = self.checked if observation.checked else self.other
-        scores, fits = observation.scores[: self.judged], observation.fits[: self.judged]
+        """Whether the assistant answers (a question is answered when any of its parts is)."""
+        return any(self._answers(part) for part in observation.parts)
+
+    def _answers(self, part: PartObservation) -> bool:
+        threshold = self.checked if part.checked else self.other
+        scores, fits = part.scores[: self.judged], part.fits[: self.judged]
         return bool(np.any(fits & (scores >= threshold)))
 
 
@@ -67,35 +84,36 @@ class Figures:
 
 
 def observe(eval_set: EvalSet, settings: Settings) -> list[Observation]:
-    from assistant.conversation import resolve
-    from assistant.expectation import expectation
-    from assistant.service import Assistant
     from eval.corpus_index import index_corpus
 
     assistant = Assistant.open(index_corpus(eval_set, settings))
     indexed = assistant.indexed()
-    plan_years = assistant.plan_years(None)
-    judged = max(JUDGED_UNITS)
     observations = []
     for item in load_set(eval_set.questions):
         intent = resolve(item.question, None)
         scopes = assistant.scopes(intent, None, None)
-        if len(scopes) != 1 or (scopes[0].municipality and scopes[0].municipality not in indexed):
+        if len(scopes) != 1 or (scopes[0].organisation and scopes[0].organisation not in indexed):
             continue  # comparisons and organisations without documents are decided otherwise
-        _, units, _ = assistant.evidence(intent, scopes[0], intent.text, plan_years)
-        judge = assistant.judge
-        asked = expectation(intent.text)
-        best = units[:judged]
-        observations.append(
-            Observation(
-                item.id,
-                item.answerable,
-                asked.checked,
-                np.array([unit.score for unit in best]),
-                np.array([judge.fits(unit, asked) for unit in best], dtype=bool),
-            )
-        )
+        plan_years = assistant.plan_years(scopes[0].organisation)
+        parts = [
+            _observe_part(assistant, intent, scopes[0], part, plan_years)
+            for part in question_parts(intent.text)
+        ]
+        observations.append(Observation(item.id, item.answerable, parts))
     return observations
+
+
+def _observe_part(
+    assistant: Assistant, intent: QuestionIntent, scope: Scope, part: str, plan_years: list[int]
+) -> PartObservation:
+    _, units, _ = assistant.evidence(intent, scope, part, plan_years)
+    asked = expectation(part)
+    best = units[: max(JUDGED_UNITS)]
+    return PartObservation(
+        asked.checked,
+        np.array([unit.score for unit in best]),
+        np.array([assistant.judge.fits(unit, asked) for unit in best], dtype=bool),
+    )
 
 
 def figures(observations: Sequence[Observation], thresholds: Thresholds) -> Figures:

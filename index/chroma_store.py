@@ -41,6 +41,7 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "path": chunk.path,
         "sha256": chunk.sha256,
         "title": chunk.title,
+        "organisation": chunk.organisation or MISSING_TEXT,
         "municipality": chunk.municipality or MISSING_TEXT,
         "committee": chunk.committee or MISSING_TEXT,
         "doc_type": chunk.doc_type or MISSING_TEXT,

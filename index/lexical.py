@@ -133,7 +133,11 @@ class LexicalIndex:
             return np.fromiter((matches(str(pos)) for pos in range(self.size)), dtype=bool)
         mask = np.ones(self.size, dtype=bool)
         for condition in conditions:
-            mask &= self._column(condition.key) == condition.value
+            column = self._column(condition.key)
+            if condition.operator == FilterOperator.IN:
+                mask &= np.isin(column, np.array(condition.value, dtype=object))
+            else:
+                mask &= column == condition.value
         return mask
 
     def _column(self, key: str) -> np.ndarray:
@@ -145,12 +149,13 @@ class LexicalIndex:
 
 
 def _exact_matches(filters: MetadataFilters) -> list[MetadataFilter] | None:
-    """The filters if they are AND-ed `key == value` tests (all the index builds), else None."""
+    """The filters if they are AND-ed `key == value` or `key in values` tests (all the index
+    builds), else None."""
     if filters.condition not in (None, FilterCondition.AND):
         return None
-    exact = [
+    simple = [
         f
         for f in filters.filters
-        if isinstance(f, MetadataFilter) and f.operator == FilterOperator.EQ
+        if isinstance(f, MetadataFilter) and f.operator in (FilterOperator.EQ, FilterOperator.IN)
     ]
-    return exact if len(exact) == len(filters.filters) else None
+    return simple if len(simple) == len(filters.filters) else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from llama_index.core.llms import MockLLM
 from llama_index.core.retrievers import QueryFusionRetriever
 from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 from llama_index.core.schema import NodeWithScore, QueryBundle
-from llama_index.core.vector_stores.types import MetadataFilter, MetadataFilters
+from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters
 from pydantic import BaseModel, Field
 
 from index.catalog import Catalog, DocumentRecord
@@ -55,13 +55,28 @@ class SearchHit(BaseModel):
 
 
 def metadata_filters(
-    municipality: str | None, year: int | None, doc_type: str | None, path: str | None = None
+    municipality: str | None = None,
+    year: int | None = None,
+    doc_type: str | None = None,
+    path: str | None = None,
+    *,
+    organisation: str | None = None,
+    paths: Sequence[str] | None = None,
 ) -> MetadataFilters | None:
-    """Exact-match filters on the chunk metadata; None when nothing restricts the search."""
-    wanted = {"municipality": municipality, "year": year, "doc_type": doc_type, "path": path}
+    """Filters on the chunk metadata: exact matches, and `paths` for a set of documents; None when
+    nothing restricts the search."""
+    wanted = {
+        "organisation": organisation,
+        "municipality": municipality,
+        "year": year,
+        "doc_type": doc_type,
+        "path": path,
+    }
     filters = [
         MetadataFilter(key=key, value=value) for key, value in wanted.items() if value is not None
     ]
+    if paths is not None:
+        filters.append(MetadataFilter(key="path", value=list(paths), operator=FilterOperator.IN))
     return MetadataFilters(filters=list(filters)) if filters else None
 
 
@@ -249,17 +264,23 @@ class PlanIndex:
         doc_type: str | None = None,
         embedding: list[float] | None = None,
         path: str | None = None,
+        *,
+        organisation: str | None = None,
+        paths: Sequence[str] | None = None,
     ) -> list[SearchHit]:
         """The `k` best chunks: reciprocal rank fusion of dense and BM25 candidates, optionally
-        from one document (`path`). Pass the query's `embedding` if the caller has it already
-        (see `embed_query`)."""
-        if not query.strip() or self._catalog.is_empty():
+        from one document (`path`) or a set of them (`paths`; empty: none). Pass the query's
+        `embedding` if the caller has it already (see `embed_query`)."""
+        if not query.strip() or self._catalog.is_empty() or (paths is not None and not paths):
             return []
         started = time.perf_counter()
         if embedding is None:
             embedding = self.embed_query(query)
         embedded = time.perf_counter()
-        retrievers = self._retrievers(metadata_filters(municipality, year, doc_type, path))
+        filters = metadata_filters(
+            municipality, year, doc_type, path, organisation=organisation, paths=paths
+        )
+        retrievers = self._retrievers(filters)
         fusion = QueryFusionRetriever(
             retrievers,
             # num_queries=1 never asks an LLM for query variants; an explicit MockLLM keeps the

@@ -18,13 +18,19 @@ DOCUMENT_KEYS = {
     "file",
     "sha256",
     "title",
+    "organisation",
     "municipality",
     "committee",
     "doc_type",
     "year",
+    "year_end",
+    "date",
     "chunks",
 }
-HIT_KEYS = {"rank", "score", "file", "title", "municipality", "year", "section", "page", "text"}
+HIT_KEYS = {
+    "rank", "score", "file", "title", "organisation", "municipality", "year", "section", "page",
+    "text",
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -65,6 +71,7 @@ def test_ingest_then_documents_and_search_as_json(
     assert isinstance(documents, list) and len(documents) == 2
     assert all(set(d) == DOCUMENT_KEYS for d in documents)
     assert {d["municipality"] for d in documents} == {"Norrköping"}
+    assert {d["organisation"] for d in documents} == {"Norrköpings kommun"}
     assert all(d["chunks"] > 0 and d["year"] == 2024 for d in documents)
 
     hits = run_json(capsys, "search", "hur stor är socialnämndens budget?", "--json", "--k", "3")

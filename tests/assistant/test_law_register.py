@@ -116,11 +116,14 @@ def test_sorted_by_name_with_swedish_letters_last(register: list[LawEntry]) -> N
     ]
 
 
-def test_plan_without_municipality_goes_by_title(chunks: list[Chunk]) -> None:
+def test_plan_without_organisation_goes_by_title(chunks: list[Chunk]) -> None:
     chunk = next(c for c in chunks if c.municipality == "Söderköping" and "alkohollag" in c.text)
-    anonymous = chunk.model_copy(update={"municipality": None})
+    anonymous = chunk.model_copy(update={"municipality": None, "organisation": None})
     [alcohol] = [e for e in build_register([anonymous]) if e.key == ALCOHOL_ACT]
     assert alcohol.plans == [chunk.title]
+    regional = chunk.model_copy(update={"municipality": None, "organisation": "Region Halland"})
+    [alcohol] = [e for e in build_register([regional]) if e.key == ALCOHOL_ACT]
+    assert alcohol.plans == [f"Region Halland {chunk.year}"]
 
 
 def test_search(register: list[LawEntry]) -> None:

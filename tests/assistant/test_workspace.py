@@ -47,21 +47,22 @@ def upload(tmp_path: Path) -> Path:
 
 
 def test_comparison_sides() -> None:
-    assert comparison_sides(["Norrköping", "Norrtälje"], []) == [
-        Scope("Norrköping", None),
-        Scope("Norrtälje", None),
+    kommuner = ["Norrköpings kommun", "Region Halland"]
+    assert comparison_sides(kommuner, []) == [
+        Scope("Norrköpings kommun", None),
+        Scope("Region Halland", None),
     ]
-    assert comparison_sides(["Norrköping", "Norrtälje"], [2024]) == [
-        Scope("Norrköping", 2024),
-        Scope("Norrtälje", 2024),
+    assert comparison_sides(kommuner, [2024]) == [
+        Scope("Norrköpings kommun", 2024),
+        Scope("Region Halland", 2024),
     ]
-    assert comparison_sides(["Norrköping"], [2024, 2017]) == [
-        Scope("Norrköping", 2017),
-        Scope("Norrköping", 2024),
+    assert comparison_sides(["Norrköpings kommun"], [2024, 2017]) == [
+        Scope("Norrköpings kommun", 2017),
+        Scope("Norrköpings kommun", 2024),
     ]
-    for municipalities, years in ((["Norrköping"], [2017]), ([], []), (["A", "B"], [1, 2])):
+    for organisations, years in ((["Region Halland"], [2017]), ([], []), (["A", "B"], [1, 2])):
         with pytest.raises(ValueError):
-            comparison_sides(municipalities, years)
+            comparison_sides(organisations, years)
 
 
 def test_upload_with_corrected_metadata_then_remove(workspace: Workspace, upload: Path) -> None:
@@ -75,7 +76,7 @@ def test_upload_with_corrected_metadata_then_remove(workspace: Workspace, upload
     record = next(r for r in workspace.documents() if r.file == upload.name)
     assert record.path == str(stored.resolve()) and stored.is_file()
     assert (record.municipality, record.year) == ("Vaxholm", 2025)
-    assert workspace.indexed()["Vaxholm"] == [2025]
+    assert workspace.indexed()["Vaxholms kommun"] == [2025]
     alcohol = next(e for e in workspace.laws() if e.key == "alkohollagen")
     assert "Vaxholm 2025" in alcohol.plans
 
@@ -87,7 +88,7 @@ def test_upload_with_corrected_metadata_then_remove(workspace: Workspace, upload
     assert workspace.remove(record.path)
     assert upload.name not in {r.file for r in workspace.documents()}
     assert not stored.exists()
-    assert "Vaxholm" not in workspace.indexed()
+    assert "Vaxholms kommun" not in workspace.indexed()
     alcohol = next(e for e in workspace.laws() if e.key == "alkohollagen")
     assert not any("Vaxholm" in plan for plan in alcohol.plans)
     gone = workspace.ask("Vad ska Fritidsbanken göra?", Filters(document=record.path))
@@ -119,13 +120,15 @@ def test_removing_an_example_plan_keeps_its_file(workspace: Workspace) -> None:
     path = str(NORRTALJE_2023.resolve())
     assert workspace.remove(path)
     assert NORRTALJE_2023.is_file()
-    assert "Norrtälje" not in workspace.indexed()
+    assert "Norrtälje kommun" not in workspace.indexed()
     assert not workspace.remove(path)
 
 
 def test_filters_narrow_the_answer(workspace: Workspace) -> None:
-    turn = workspace.ask("Vilka tjänstegarantier gäller?", Filters(municipality="Söderköping"))
-    assert all(c.municipality == "Söderköping" for c in turn.answer.citations)
+    turn = workspace.ask(
+        "Vilka tjänstegarantier gäller?", Filters(organisation="Söderköpings kommun")
+    )
+    assert all(c.organisation == "Söderköpings kommun" for c in turn.answer.citations)
 
 
 def test_feedback_is_stored_with_the_answer(workspace: Workspace) -> None:
