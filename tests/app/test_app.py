@@ -102,10 +102,10 @@ def served(
 def open_app(page: Page, served: Served) -> None:
     page.goto(served.url)
     # The page's load event fills the dropdowns: wait for it, so no choice is made on a stale list.
-    combobox = page.get_by_role("combobox", name="Kommun", exact=True)
+    combobox = page.get_by_role("combobox", name="Kommun eller region", exact=True)
     expect(combobox).to_be_visible()
     combobox.click()
-    expect(listbox(page, combobox).get_by_role("option", name="Norrtälje")).to_be_visible()
+    expect(listbox(page, combobox).get_by_role("option", name="Norrtälje kommun")).to_be_visible()
     page.keyboard.press("Escape")
     page.locator("#samtal").click()  # away from the dropdown, so its list closes
 
@@ -226,8 +226,8 @@ def test_comparison_table_cites_each_side_or_says_it_is_silent(page: Page, serve
     open_app(page, served)
     open_tab(page, "Jämför")
     municipalities = page.locator("#jamfor-kommuner")
-    municipalities.get_by_label("Norrköping", exact=True).check()
-    municipalities.get_by_label("Norrtälje", exact=True).check()
+    municipalities.get_by_label("Norrköpings kommun", exact=True).check()
+    municipalities.get_by_label("Norrtälje kommun", exact=True).check()
     page.locator("#jamfor-text").get_by_role("textbox").fill(
         "Vad prioriteras när det gäller våld i nära relationer?"
     )
@@ -235,7 +235,7 @@ def test_comparison_table_cites_each_side_or_says_it_is_silent(page: Page, serve
 
     table = page.locator("#jamforelse table.jamforelse")
     expect(table).to_be_visible()
-    expect(table.locator("th")).to_have_text(["Norrköping", "Norrtälje"])
+    expect(table.locator("th")).to_have_text(["Norrköpings kommun", "Norrtälje kommun"])
     cells = table.locator("tbody td")
     expect(cells).to_have_count(2)
     cited = 0
@@ -302,7 +302,11 @@ def test_upload_override_ask_and_remove(page: Page, served: Served, tmp_path: Pa
     screenshot(page, "app-5b-uppladdad")
 
     open_tab(page, "Fråga")
-    choose(page, page.get_by_role("combobox", name="Kommun", exact=True), "Vaxholm")
+    choose(
+        page,
+        page.get_by_role("combobox", name="Kommun eller region", exact=True),
+        "Vaxholms kommun",
+    )
     turn = ask(page, "Vad är Skärgårdslotsen?")
     expect(turn.locator(".svar")).not_to_have_class(re.compile(r"\bavbojt\b"))
     expect(turn.locator(".svar")).to_contain_text("Skärgårdslotsen")
@@ -429,7 +433,9 @@ def test_a_filter_on_a_removed_plan_does_not_break_the_next_question(
     expect(page.locator("#uppladdning-status")).to_contain_text("är inläst")
 
     open_tab(page, "Fråga")
-    choose(page, page.get_by_role("combobox", name="Kommun", exact=True), "Ekerö")
+    choose(
+        page, page.get_by_role("combobox", name="Kommun eller region", exact=True), "Ekerö kommun"
+    )
     open_tab(page, "Dokument")
     page.on("dialog", lambda dialog: dialog.accept())
     choose(
