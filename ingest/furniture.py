@@ -197,6 +197,14 @@ def drop_page_furniture(lines: list[Line]) -> list[Line]:
     text_lines = [index for indexes in pages.values() for index in indexes]
     title_block: list[int] = list(itertools.takewhile(is_furniture, text_lines))
     drop.difference_update(title_block)
+    # The title block keeps its fields, not its page number ("LOMMA KOMMUN Sida 1 av 12").
+    drop.update(i for i in title_block if _PAGE_NUMBER.match(lines[i].text))
+    lines = [
+        replace(line, text=_PAGE_NUMBER_AT_END.sub("", line.text).rstrip())
+        if index in title_block
+        else line
+        for index, line in enumerate(lines)
+    ]
     # A running header where the converter put it mid-page, e.g. above the table of contents.
     # Only a phrase: a single word ("Socialnämnden") is also a field of the text.
     headers = {lines[i].text for i in drop if len(_LETTER_WORD.findall(lines[i].text)) >= 3}
@@ -252,5 +260,11 @@ def _is_repeated(text: str, repeated: set[str]) -> bool:
 
 
 def _keys(text: str) -> set[str]:
-    prefix = _prefix_key(text)
-    return {_key(text)} if prefix is None else {_key(text), prefix}
+    """How a line is recognised when it repeats: whole, by its first words, and without a page
+    number at its end (page 1's "LOMMA KOMMUN Sida 1 av 12" is the later pages' "LOMMA KOMMUN")."""
+    keys = {_key(text)}
+    if (prefix := _prefix_key(text)) is not None:
+        keys.add(prefix)
+    if (numberless := _PAGE_NUMBER_AT_END.sub("", text).rstrip()) and numberless != text:
+        keys.add(_key(numberless))
+    return keys

@@ -12,7 +12,8 @@ A split is only plausible when its whole amounts are of similar size: their coun
 differ by at most MAX_SPREAD (zeros, and numbers with decimals or a percent sign, which end their
 cell anyway, aside), and no amount has more than MAX_GROUPS digit groups. A budget
 row does not jump by a factor of a thousand from one year to the next, while a wrong split
-("4 048 3 895" as 4 048 | 3 | 895) usually does.
+("4 048 3 895" as 4 048 | 3 | 895) usually does. Where the source set its cells apart by wide
+gaps, the gaps are the cell boundaries and sizes need not be similar.
 """
 
 from __future__ import annotations
@@ -121,8 +122,12 @@ class _Cells:
         if budget == 0:
             return
         for cell in self.cells_at(position):
+            if self.breaks and cell.end not in self.breaks and cell.end != len(self.tokens):
+                continue  # where the source set its cells apart, a cell ends at a gap
             low, high = smallest, largest
-            if cell.digits is not None:
+            if cell.digits is not None and not self.breaks:
+                # Without gaps, sizes are the only clue; with them, a deviation column of small
+                # amounts beside large ones ("-152 427 -151 900 527") is what the gaps say.
                 low = cell.digits if low is None else min(low, cell.digits)
                 high = cell.digits if high is None else max(high, cell.digits)
                 if high - low > MAX_SPREAD:
