@@ -15,7 +15,9 @@ from itertools import groupby
 from assistant.answer import Citation
 from assistant.answerability import Judgement
 from assistant.answerer import Draft
+from assistant.enumerations import sibling_openings
 from assistant.evidence import ScoredUnit
+from assistant.expectation import Expected
 from assistant.table_answers import (
     ChunkLookup,
     TableStatement,
@@ -56,8 +58,22 @@ class ExtractiveAnswerer:
         floor = answering[0].score - self._settings.margin
         keyed = {(unit.chunk.id, unit.index) for unit in judgement.keyed}
         chosen = [u for u in answering if u.score >= floor or (u.chunk.id, u.index) in keyed]
-        chosen = chosen[: self._settings.max_statements]
-        return _in_plan_order(self._with_whole_lists(chosen))
+        chosen = self._with_whole_lists(chosen[: self._settings.max_statements])
+        if judgement.expectation.expected is Expected.LIST and self._chunks is not None:
+            chosen = self._with_series(chosen, self._chunks)
+        return _in_plan_order(chosen)
+
+    def _with_series(self, chosen: list[ScoredUnit], chunks: ChunkLookup) -> list[ScoredUnit]:
+        """A list asked for and answered from one of a series of numbered sections ("Mål 2"):
+        the opening statement of every section of the series ("vilka mål" → the goals)."""
+        keyed = {(unit.chunk.id, unit.index): unit for unit in chosen}
+        for unit in chosen:
+            openings = sibling_openings(unit, chunks)
+            if openings:
+                for opening in openings[: self._settings.max_list_items]:
+                    keyed.setdefault((opening.chunk.id, opening.index), opening)
+                break
+        return list(keyed.values())
 
     def _with_whole_lists(self, chosen: list[ScoredUnit]) -> list[ScoredUnit]:
         """A list item brings its lead-in and, if the list is short, its sibling items; a lead-in

@@ -42,7 +42,7 @@ def process_document(
         max_words=settings.chunk_max_words,
         min_words=settings.chunk_min_words,
     )
-    ids = [_chunk_id(loaded, ordinal) for ordinal in range(len(spans))]
+    ids = [chunk_id(loaded.sha256, ordinal) for ordinal in range(len(spans))]
 
     def chunk_at(offset: int) -> str | None:
         return next((i for i, s in zip(ids, spans, strict=True) if s.start <= offset < s.end), None)
@@ -54,8 +54,14 @@ def process_document(
     return ProcessedDocument(meta, sectioned.text, chunks)
 
 
-def _chunk_id(loaded: LoadedDocument, ordinal: int) -> str:
-    return f"{loaded.sha256[:16]}-{ordinal:04d}"
+def chunk_id(sha256: str, ordinal: int) -> str:
+    """The id of a document's chunk: its content hash and its place in the document."""
+    return f"{sha256[:16]}-{ordinal:04d}"
+
+
+def chunk_ordinal(chunk_id: str) -> int:
+    """The place of a chunk in its document, from its id."""
+    return int(chunk_id.rsplit("-", 1)[1])
 
 
 def _chunk(
