@@ -103,7 +103,7 @@ class AnswerSettings(BaseModel):
         "`python -m eval.calibrate`, which reports it on the held-out set.",
     )
     min_score_checked: float = Field(
-        default=0.9,
+        default=0.87,
         description="The same threshold for questions whose kind of answer is checked in the "
         "unit (a count, an amount, a date, a law …): the check itself rules out most near "
         "misses. Fitted like min_score.",
