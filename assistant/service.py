@@ -175,9 +175,10 @@ class Assistant:
         hits, evidence, must_mention = self.evidence(intent, scope, query, plan_years)
         judgement = self._judge.judge(query, evidence)
         if not judgement.answerable and self._has_second_chance(scope, plan_years):
-            # Documents whose weakly read year differs: the second chance.
+            # A year asked about narrows, it does not hide: the organisation's other documents
+            # may state it (a protocol of February reports on the year before).
             hits, evidence, must_mention = self.evidence(
-                intent, scope, query, plan_years, surely=False
+                intent, scope, query, plan_years, widened=True
             )
             judgement = self._judge.judge(query, evidence)
         draft = check_grounding(self._answerer.answer(judgement, _scope_phrase(scope), query))
@@ -198,10 +199,13 @@ class Assistant:
         )
 
     def _has_second_chance(self, scope: Scope, plan_years: list[int]) -> bool:
-        documents = self.documents()
+        """Whether dropping the year would search more documents."""
         searched = _searched_scope(scope, plan_years)
-        surely = {r.path for r in documents.in_scope(searched)}
-        return any(r.path not in surely for r in documents.in_scope(searched, surely=False))
+        if searched.year is None:
+            return False
+        documents = self.documents()
+        in_year = {r.path for r in documents.in_scope(searched)}
+        return any(r.path not in in_year for r in documents.in_scope(replace(searched, year=None)))
 
     def _joined(self, question: str, answers: list[Answer]) -> Answer:
         """One answer of the parts' answers, markers numbered through; a part the plans do not
@@ -230,15 +234,22 @@ class Assistant:
         query: str,
         plan_years: list[int],
         *,
-        surely: bool = True,
+        widened: bool = False,
     ) -> tuple[list[SearchHit], list[ScoredUnit], str | None]:
-        """The passages of the documents in scope (`surely`, or also those whose weakly read year
-        differs), their units scored best first, and the year a quote must mention (a year that
-        no document covers)."""
+        """The passages of the documents in scope, their units scored best first, and the year a
+        quote must mention. `widened`: all years of the organisation's documents are searched,
+        and from a document that is not of the year asked about, only what mentions it is quoted
+        (as always when no document covers that year)."""
         searched = _searched_scope(scope, plan_years)
+        if widened:
+            searched = replace(searched, year=None)
         must_mention = str(scope.year) if searched.year != scope.year else None
-        documents = self.documents().in_scope(searched, surely=surely)
-        paths = [record.path for record in documents]
+        documents = self.documents()
+        paths = [record.path for record in documents.in_scope(searched)]
+        # Documents of the year, also by a year that ingest read from weak evidence.
+        of_year = (
+            {r.path for r in documents.in_scope(scope, surely=False)} if must_mention else set()
+        )
         query_vector = np.asarray(self._index.embed_query(query), dtype=np.float32)
         hits = self._index.search(
             query,
@@ -253,7 +264,7 @@ class Assistant:
             words = f"{words} {MONTH_NAMES[scope.date.month - 1]}"
         evidence = self._scorer.score(words, query_vector, hits, self._index.unit_vectors)
         if must_mention:
-            evidence = [unit for unit in evidence if unit.mentions(must_mention)]
+            evidence = [u for u in evidence if u.chunk.path in of_year or u.mentions(must_mention)]
         if intent.law:
             evidence = _prefer_law_mentions(evidence)
         return hits, evidence, must_mention
