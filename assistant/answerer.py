@@ -77,7 +77,9 @@ def check_grounding(draft: Draft) -> Draft:
     if draft.refused:
         return draft
     known = {f"[{c.id}]" for c in draft.citations}
-    unknown = set(_MARKER.findall(draft.text)) - known
+    # A plan's own reference marks ("… KASAM [7].") stand in its quotes: they are no markers.
+    quoted = {mark for c in draft.citations for mark in _MARKER.findall(c.quote)}
+    unknown = set(_MARKER.findall(draft.text)) - known - quoted
     if unknown or not draft.citations:
         raise UngroundedAnswer(f"markörer utan källa: {sorted(unknown)}")
     supported = supported_numbers(draft.citations)
