@@ -69,21 +69,26 @@ class TermNormaliser:
 
     def _term(self, word: str) -> Term:
         word = word.lower()
-        if "-" in word:  # "e-tjänster", "hälso-": the last piece is the head
-            head = word.rsplit("-", 1)[1]
-            if len(head) >= _MIN_PART:
-                modifier = word[: -len(head)]
-                return Term(modifier + self._base(head), (self._stem(head),))
+        if "-" in word:  # "läkemedels-automater", "e-tjänster": one compound, its head last
+            modifier, head = word.rsplit("-", 1)
+            modifier = modifier.replace("-", "")
+            if len(head) >= _MIN_PART and modifier:
+                joined = self._stem(modifier + simplemma.lemmatize(head, _LANGUAGE))
+                if len(modifier) < _MIN_MODIFIER:  # "e-tjänster": no part stands for it alone
+                    return Term(joined)
+                return Term(joined, (self._modifier(modifier), self._base(head)))
         if simplemma.is_known(word, lang=_LANGUAGE):
             return Term(self._stem(simplemma.lemmatize(word, lang=_LANGUAGE)))
         split = _known_head(word)
         if split is None:
             return Term(self._stem(word))
         modifier, head = split
-        head_form = self._stem(simplemma.lemmatize(head, lang=_LANGUAGE))
-        modifier_form = self._stem(modifier.removesuffix("s") if len(modifier) > 4 else modifier)
         compound = self._stem(modifier + simplemma.lemmatize(head, lang=_LANGUAGE))
-        return Term(compound, (modifier_form, head_form))
+        return Term(compound, (self._modifier(modifier), self._base(head)))
+
+    def _modifier(self, modifier: str) -> str:
+        """A compound's first part without its linking s ("läkemedels" → "läkemedel")."""
+        return self._stem(modifier.removesuffix("s") if len(modifier) > 4 else modifier)
 
     def _base(self, word: str) -> str:
         return self._stem(simplemma.lemmatize(word, lang=_LANGUAGE))

@@ -35,6 +35,7 @@ def test_inflections_meet(normaliser: TermNormaliser, first: str, second: str) -
         ("hemtjänsttaxan", "Taxan för hemtjänst beslutas av fullmäktige.", True),
         ("anställda", "Socialkontoret har sin postadress i Norrköping.", False),
         ("e-tjänster", "Fler e-tjänster ska införas.", True),
+        ("läkemedelsautomater", "30 läkemedels-automater är utplacerade.", True),
     ],
 )
 def test_presence(normaliser: TermNormaliser, term: str, text: str, found: bool) -> None:
