@@ -28,7 +28,7 @@ from settings import AnswerSettings
 
 #: A table's or heading's word for the unit of its numbers: the numbers are money, or shares.
 _MONEY_UNIT = re.compile(r"\b(?:tkr|mnkr|mkr|mdkr|kr|kronor|miljoner|miljarder|sek)\b", re.I)
-_SHARE_UNIT = re.compile(r"%|\bprocent\b|\bandel\b", re.I)
+_SHARE_UNIT = re.compile(r"%|\bprocent\w*|\bandel\w*", re.I)
 _NUMBER = re.compile(r"\d")
 #: How many of the documents searched a refusal names.
 MAX_SEARCHED_NAMED = 3
@@ -102,17 +102,21 @@ def _documents(evidence: list[ScoredUnit]) -> list[Chunk]:
 
 
 def unit_context(unit: ScoredUnit) -> str:
-    """What a reader sees around the unit: its heading, list lead-in or table header."""
+    """What a reader sees around the unit: its heading, list lead-in or table header, and the
+    statement before it ("… höja avgifterna upp till de procenttal som framgår av tabell nedan.")
+    which may name the unit of a bare value."""
     embedded = embedding_texts(unit.chunk)[unit.index]
-    return embedded.removesuffix(unit.text)
+    before = unit.chunk.unit_texts()[unit.index - 1] if unit.index else ""
+    return f"{embedded.removesuffix(unit.text)} {before}"
 
 
 def _holds(text: str, context: str, expected: Expected) -> bool:
     if holds_expected(text, expected):
         return True
     # A table row states its numbers bare; the table's title or header says what they are.
+    # "Hur mycket höjs avgiften?" is answered by a share as often as by a sum.
     if expected is Expected.AMOUNT and _NUMBER.search(text):
-        return _MONEY_UNIT.search(context) is not None
+        return _MONEY_UNIT.search(context) is not None or _SHARE_UNIT.search(context) is not None
     if expected is Expected.SHARE and _NUMBER.search(text):
         return _SHARE_UNIT.search(context) is not None
     return False

@@ -26,6 +26,12 @@ Demensvård
 
 Satsningen på demensvården fortsätter under året med fler utbildade medarbetare.
 
+Avgifter
+
+Nämnderna får höja sina avgifter med högst de procenttal som anges nedan.
+
+Färdtjänst och sjukresor 5,0
+
 Ekonomi
 
 Driftbudget (tkr) Budget 2025 Plan 2026
@@ -69,6 +75,8 @@ def unit(chunks: list[Chunk], start: str, score: float = 0.95) -> ScoredUnit:
         # A table row's numbers are amounts when the table names its unit (tkr).
         ("Hur mycket har individ och familjeomsorg i budget 2025?", ["Individ och"], True),
         ("När öppnar det nya kontoret?", ["Socialkontoret har sin postadress"], False),
+        # A bare value whose unit the statement before it names.
+        ("Hur mycket får avgiften för färdtjänst höjas?", ["Färdtjänst och sjukresor"], True),
         # A statement cannot be checked: the score decides.
         ("Vad gör nämnden inom demensvården?", ["Satsningen på demensvården"], True),
     ],
