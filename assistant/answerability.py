@@ -114,9 +114,11 @@ def _holds(text: str, context: str, expected: Expected) -> bool:
     if holds_expected(text, expected):
         return True
     # A table row states its numbers bare; the table's title or header says what they are.
-    # "Hur mycket höjs avgiften?" is answered by a share as often as by a sum.
-    if expected is Expected.AMOUNT and _NUMBER.search(text):
-        return _MONEY_UNIT.search(context) is not None or _SHARE_UNIT.search(context) is not None
-    if expected is Expected.SHARE and _NUMBER.search(text):
-        return _SHARE_UNIT.search(context) is not None
-    return False
+    if not _NUMBER.search(text):
+        return False
+    units = {
+        Expected.AMOUNT: (_MONEY_UNIT,),
+        Expected.SHARE: (_SHARE_UNIT,),
+        Expected.QUANTITY: (_MONEY_UNIT, _SHARE_UNIT),
+    }.get(expected, ())
+    return any(unit.search(context) for unit in units)

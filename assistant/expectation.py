@@ -24,6 +24,8 @@ class Expected(StrEnum):
 
     COUNT = "antal"
     AMOUNT = "belopp"
+    #: "Hur mycket …": a sum or a share ("hur mycket höjs avgiften?" → "5,0 procent").
+    QUANTITY = "belopp eller andel"
     SHARE = "andel"
     DATE = "tidpunkt"
     DURATION = "tidslängd"
@@ -41,6 +43,7 @@ CHECKED = frozenset(
     {
         Expected.COUNT,
         Expected.AMOUNT,
+        Expected.QUANTITY,
         Expected.SHARE,
         Expected.DATE,
         Expected.DURATION,
@@ -114,7 +117,7 @@ _RULES: tuple[tuple[re.Pattern[str], Expected], ...] = tuple(
             rf"kosta(?:r)?\b ?(?:ett |en |det )?(?P<focus>{_W})?",
             Expected.AMOUNT,
         ),
-        (r"hur mycket\b", Expected.AMOUNT),
+        (r"hur mycket\b", Expected.QUANTITY),
         (
             rf"vad (?:får|ska|måste) (?:man|en {_W}|jag|vi|den {_W}) (?:\w+ )?betala\b",
             Expected.AMOUNT,
@@ -233,7 +236,6 @@ def holds_expected(text: str, expected: Expected) -> bool:
         return bool(find_laws(text))
     if expected is Expected.COUNT:
         text = _NOT_A_COUNT.sub(" ", text)
-    # "Hur mycket höjs avgiften?" is answered by a share as often as by a sum.
-    if expected is Expected.AMOUNT and _PATTERNS[Expected.SHARE].search(text):
-        return True
+    if expected is Expected.QUANTITY:
+        return any(_PATTERNS[kind].search(text) for kind in (Expected.AMOUNT, Expected.SHARE))
     return _PATTERNS[expected].search(text) is not None
