@@ -14,6 +14,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import pytest
 
+from eval.registry import MORE
 from index.builder import ingest_paths
 from index.embedding import Embedder, load_embedder
 from index.plan_index import PlanIndex
@@ -22,8 +23,8 @@ from settings import EmbeddingSettings, Settings
 REPO = Path(__file__).resolve().parent.parent
 PLANS_DIR = REPO / "examples" / "plans"
 #: The out-of-sample corpus (four regions' plans, three Botkyrka riktlinjer), shared beside the repo
-#: and not shipped: tests that need it skip when it is absent.
-CORPUS_MORE_DIR = REPO.parent / "shared" / "corpus-more"
+#: and not shipped: tests that need it skip when it is absent. The held-out eval set's corpus.
+CORPUS_MORE_DIR = MORE.corpus
 #: The rebuilt embedding model is kept here between test runs (gitignored), so it is built once.
 TEST_MODEL_CACHE = REPO / "data" / "test-models"
 

@@ -44,7 +44,7 @@ def test_a_year_is_the_year_of_the_meeting(assistant: Assistant) -> None:
     answer = assistant.ask("Hur stort underskott redovisade socialnämnden i Lomma 2026?")
     assert not answer.refused
     assert "4,6 miljoner kronor" in answer.answer
-    assert {c.title for c in answer.citations} == {"Socialnämndens protokoll 2026-02-24"}
+    assert "Socialnämndens protokoll 2026-02-24" in {c.title for c in answer.citations}
 
 
 def test_a_meeting_month_without_a_year_finds_that_meeting(assistant: Assistant) -> None:
