@@ -145,6 +145,12 @@ _RULES: tuple[tuple[re.Pattern[str], Expected], ...] = tuple(
 )
 #: Lists asked for without an interrogative at a clause start: "Nämn några …", "Ge exempel på …".
 _LIST_REQUEST = re.compile(r"\bnämn\b|\bge (?:några )?exempel\b|\bräkna upp\b")
+#: A question that compares sizes asks for sums or shares ("Tar Region Uppsala ut mer eller mindre
+#: skatt än Region Dalarna?", "Har pengarna ökat sedan 2017?").
+_COMPARES_SIZES = re.compile(
+    r"\b(?:mer eller mindre|mer än|mindre än|större än|högre än|lägre än|ökat|minskat"
+    r"|ökar|minskar|höjts|sänkts)\b"
+)
 
 
 def expectation(question: str) -> Expectation:
@@ -161,6 +167,8 @@ def expectation(question: str) -> Expectation:
                 return Expectation(kind, _focus(match))
     if _LIST_REQUEST.search(lowered):
         return Expectation(Expected.LIST)
+    if _COMPARES_SIZES.search(lowered):
+        return Expectation(Expected.QUANTITY)
     return Expectation(Expected.STATEMENT)
 
 

@@ -38,6 +38,8 @@ from assistant.expectation import Expected, expectation, holds_expected
         ("Vilka förstudier ingår i de strategiska fastighetsinvesteringarna?", Expected.LIST, None),
         ("Nämn några av de nationella uppdragen.", Expected.LIST, None),
         ("Ska kommunen införa Bostad först?", Expected.STATEMENT, None),
+        ("Tar regionen ut mer eller mindre skatt än grannregionen?", Expected.QUANTITY, None),
+        ("Har pengarna till barn och unga ökat sedan 2017?", Expected.QUANTITY, None),
         # The interrogative decides, wherever its clause starts.
         ("Skyddat boende 2023: hur många dygn räknar de med?", Expected.COUNT, "dygn"),
         ("Hur mäter regionen tillgängligheten? Vilka indikatorer följs?", Expected.LIST, None),
