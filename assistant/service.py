@@ -141,13 +141,16 @@ class Assistant:
         only_year = years[0] if len(years) == 1 else None
         if intent.compare and len(organisations) >= 2:
             return [Scope(name, only_year, date=date) for name in organisations]
+        only = organisations[0] if len(organisations) == 1 else None
+        if intent.compare and len(years) == 1 and len(organisations) == 1:
+            # "Har pengarna i Norrköping ökat sedan 2017?": that year against the newest.
+            newest = max(documents.years(only), default=years[0])
+            years = [years[0], newest] if newest > years[0] else years
         if intent.compare and len(years) >= 2:
-            only = organisations[0] if len(organisations) == 1 else None
             return [Scope(only, y) for y in years]
         indexed = self.indexed()
         if intent.compare and not organisations and len(indexed) >= 2:
             return [Scope(name, only_year, date=date) for name in indexed]
-        only = organisations[0] if len(organisations) == 1 else None
         return [Scope(only, only_year, date=date)]
 
     # --- one scope ---------------------------------------------------------------------------
