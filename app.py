@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant.cli import configure_runtime
+from assistant.runtime import configure_runtime
 
 configure_runtime()
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -22,8 +22,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402  (after the offline environment is set)
 
 from assistant import render  # noqa: E402
+from assistant.composition import build_workspace, open_index  # noqa: E402
 from assistant.law_register import LawEntry, search_register  # noqa: E402
-from assistant.service import Assistant, open_index  # noqa: E402
 from assistant.workspace import Filters, Turn, Workspace, comparison_sides  # noqa: E402
 from index.builder import ingest_paths  # noqa: E402
 from index.plan_index import PlanIndex  # noqa: E402
@@ -511,7 +511,7 @@ def main() -> None:
     settings = get_settings()
     index = open_index(settings)
     ensure_examples(index, settings)
-    workspace = Workspace(settings, Assistant(settings, index))
+    workspace = build_workspace(settings, index=index)
     # Before serving, not beside it: on two cores a warm-up thread slowed both down (the page came
     # 3 s later and the first answer no sooner), and a served page should answer at once.
     workspace.warm_up()

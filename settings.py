@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_DIR = Path(__file__).resolve().parent
@@ -89,10 +89,11 @@ class SearchSettings(BaseModel):
 
 
 class AnswerSettings(BaseModel):
-    answerer: Literal["extractive"] = Field(
+    answerer: Literal["extractive", "openai"] = Field(
         default="extractive",
         description="Who writes answers: 'extractive' quotes the plans' own sentences (no "
-        "language model). A generative backend would be another value behind the same interface.",
+        "language model); 'openai' has a model behind an OpenAI-compatible endpoint (section "
+        "`openai`) write them, verifies every sentence and falls back to 'extractive'.",
     )
     passages: int = Field(default=6, ge=1, description="Passages whose sentences are scored.")
     min_score: float = Field(
@@ -139,6 +140,36 @@ class AnswerSettings(BaseModel):
     closest: int = Field(default=3, ge=0, description="Closest passages shown with a refusal.")
 
 
+class OpenAISettings(BaseModel):
+    """The generative answerer's endpoint: any server with the OpenAI chat-completions API (a
+    hosted service, vLLM, Ollama, a llama.cpp server)."""
+
+    base_url: str | None = Field(
+        default=None,
+        description="The endpoint's base URL, e.g. http://127.0.0.1:11434/v1 (Ollama), "
+        "http://127.0.0.1:8080/v1 (llama.cpp server), http://127.0.0.1:8000/v1 (vLLM).",
+    )
+    model: str = Field(default="", description="The model name the endpoint serves.")
+    api_key: SecretStr | None = Field(
+        default=None,
+        description="API key; default: the OPENAI_API_KEY environment variable, or none (a local "
+        "server needs none).",
+    )
+    timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for an answer.")
+    temperature: float = Field(default=0.0, ge=0, description="Sampling temperature.")
+    max_tokens: int = Field(default=700, ge=16, description="Most tokens the model may write.")
+    stream: bool = Field(default=True, description="Ask for the answer as a stream of tokens.")
+    passages: int = Field(
+        default=8, ge=1, description="Most numbered passages the model is given as evidence."
+    )
+    min_word_support: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="A sentence's content words that must stand in the passages it cites (share).",
+    )
+
+
 class AppSettings(BaseModel):
     host: str = Field(default="127.0.0.1", description="Address the web app listens on.")
     port: int = Field(default=7860, description="Port the web app listens on.")
@@ -175,6 +206,7 @@ class Settings(BaseSettings):
     lexical: LexicalSettings = Field(default_factory=LexicalSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    openai: OpenAISettings = Field(default_factory=OpenAISettings)
     app: AppSettings = Field(default_factory=AppSettings)
 
     @property

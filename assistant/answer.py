@@ -3,8 +3,9 @@
 The JSON of `Answer` is the public contract of `ask --json` (extra keys may be added, none removed):
 {question, answer, refused, citations: [{id, file, title, organisation, municipality, year, date,
 section, page, quote, header}], comparison: null | [{organisation, municipality, year, answer,
-refused, citations}]}; `header` is null unless the quote is a table row; `municipality` is the
-kommun's short name, null for a region; `date` is a protocol's meeting date.
+refused, citations}], answerer, verified, fallback_reason}; `header` is null unless the quote is
+a table row; `municipality` is the kommun's short name, null for a region; `date` is a protocol's
+meeting date.
 """
 
 from __future__ import annotations
@@ -90,4 +91,15 @@ class Answer(BaseModel):
     )
     retrieved: list[str] = Field(
         default_factory=list, description="Chunk ids the retriever found, best first."
+    )
+    answerer: str = Field(default="extractive", description="The answerer that was configured.")
+    verified: bool = Field(
+        default=True,
+        description="Every statement was checked against its citations (the extractive "
+        "answerer's statements are quotes, verified by construction).",
+    )
+    fallback_reason: str | None = Field(
+        default=None,
+        description="Why the configured answerer's draft was not shown and the extractive "
+        "answer is; null when it was shown.",
     )

@@ -8,6 +8,7 @@ sentences, judges whether they answer, and lets the answerer quote them.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 
@@ -15,14 +16,14 @@ import numpy as np
 
 from assistant.answer import Answer, Citation, ComparisonSide
 from assistant.answerability import AnswerabilityJudge
-from assistant.answerer import Draft, check_grounding, make_answerer
+from assistant.answerers.base import Answerer, AnswerRequest, Draft, TextSink
+from assistant.answerers.grounding import UngroundedAnswer, check_grounding
 from assistant.conversation import resolve
 from assistant.evidence import EvidenceScorer, ScoredUnit
 from assistant.question import QuestionIntent, analyse
 from assistant.question_parts import PART_NAMES, question_parts
 from assistant.scopes import IndexedDocuments, Scope
 from assistant.terms import TermNormaliser
-from index.embedding import load_embedder
 from index.plan_index import PlanIndex, SearchHit
 from ingest.dates import MONTH_NAMES
 from ingest.laws import find_laws
@@ -30,31 +31,33 @@ from ingest.organisations import organisation_named
 from prompts import templates
 from settings import Settings
 
+logger = logging.getLogger(__name__)
+
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
-def open_index(settings: Settings) -> PlanIndex:
-    return PlanIndex.open(
-        settings, lambda: load_embedder(settings.embedding, settings.model_cache_dir)
-    )
-
-
 class Assistant:
-    def __init__(self, settings: Settings, index: PlanIndex) -> None:
+    """Built by `assistant.composition`: ``answerer`` writes the answers, ``fallback`` (the
+    extractive answerer) replaces a draft that fails its grounding check."""
+
+    def __init__(
+        self, settings: Settings, index: PlanIndex, answerer: Answerer, fallback: Answerer
+    ) -> None:
         self._settings = settings
         self._index = index
         self._scorer = self._fitted_scorer()
         self._judge = AnswerabilityJudge(settings.answer, self._scorer)
-        self._answerer = make_answerer(settings.answer, index.chunk)
+        self._answerer = answerer
+        self._fallback = fallback
         self._templates = templates("extractive_sv")
-
-    @classmethod
-    def open(cls, settings: Settings) -> Assistant:
-        return cls(settings, open_index(settings))
 
     @property
     def index(self) -> PlanIndex:
         return self._index
+
+    @property
+    def answerer(self) -> str:
+        return self._answerer.name
 
     @property
     def judge(self) -> AnswerabilityJudge:
@@ -84,10 +87,11 @@ class Assistant:
         previous: QuestionIntent | None = None,
         document: str | None = None,
         organisation: str | None = None,
+        on_text: TextSink | None = None,
     ) -> Answer:
         """Answer `question`; explicit filters (organisation or municipality, year, one document's
         path) win over what the question says, and `previous` is the intent of the question it
-        follows up."""
+        follows up. A streaming answerer passes its text to `on_text` as it writes it."""
         intent = resolve(question, previous)
         refusal = self._unanswerable(question, intent)
         if refusal is not None:
@@ -97,18 +101,20 @@ class Assistant:
             if record is None:
                 return self._refusal(question, self._templates["not_indexed_document"])
             scope = Scope(record.organisation, record.year, document=record.path)
-            return self._answer_scope(question, intent, scope, intent.text)
+            return self._answer_scope(question, intent, scope, intent.text, on_text)
         chosen = organisation or municipality
         named = (self.documents().named(chosen) or chosen) if chosen else None
         scopes = self.scopes(intent, named, year)
         if len(scopes) > 1:
-            return self._compare(question, intent, scopes)
-        return self._answer_scope(question, intent, scopes[0], intent.text)
+            return self._compare(question, intent, scopes, on_text)
+        return self._answer_scope(question, intent, scopes[0], intent.text, on_text)
 
-    def compare(self, question: str, sides: list[Scope]) -> Answer:
+    def compare(self, question: str, sides: list[Scope], on_text: TextSink | None = None) -> Answer:
         """One answer per chosen side (municipalities or years), whatever the question names."""
         intent = resolve(question, None)
-        return self._unanswerable(question, intent) or self._compare(question, intent, sides)
+        return self._unanswerable(question, intent) or self._compare(
+            question, intent, sides, on_text
+        )
 
     def _unanswerable(self, question: str, intent: QuestionIntent) -> Answer | None:
         if not intent.meaningful:
@@ -156,7 +162,12 @@ class Assistant:
     # --- one scope ---------------------------------------------------------------------------
 
     def _answer_scope(
-        self, question: str, intent: QuestionIntent, scope: Scope, query: str
+        self,
+        question: str,
+        intent: QuestionIntent,
+        scope: Scope,
+        query: str,
+        on_text: TextSink | None = None,
     ) -> Answer:
         indexed = self.indexed()
         if scope.organisation and scope.organisation not in indexed:
@@ -167,13 +178,21 @@ class Assistant:
         plan_years = self.plan_years(scope.organisation)
         # A comparison's sides are its parts; a plain question of several parts is split.
         parts = [query] if intent.compare else question_parts(query)
-        answers = [self._answer_part(question, intent, scope, part, plan_years) for part in parts]
+        answers = [
+            self._answer_part(question, intent, scope, part, plan_years, on_text) for part in parts
+        ]
         if len(answers) == 1:
             return answers[0]
         return self._joined(question, answers)
 
     def _answer_part(
-        self, question: str, intent: QuestionIntent, scope: Scope, query: str, plan_years: list[int]
+        self,
+        question: str,
+        intent: QuestionIntent,
+        scope: Scope,
+        query: str,
+        plan_years: list[int],
+        on_text: TextSink | None = None,
     ) -> Answer:
         hits, evidence, must_mention = self.evidence(intent, scope, query, plan_years)
         judgement = self._judge.judge(query, evidence)
@@ -184,7 +203,7 @@ class Assistant:
                 intent, scope, query, plan_years, widened=True
             )
             judgement = self._judge.judge(query, evidence)
-        draft = check_grounding(self._answerer.answer(judgement, _scope_phrase(scope), query))
+        draft = self._drafted(AnswerRequest(query, scope, judgement), on_text)
         if draft.refused and must_mention and not evidence:
             draft = Draft(
                 self._templates["not_indexed_year"].format(
@@ -199,7 +218,27 @@ class Assistant:
             citations=draft.citations,
             closest=self._closest(hits, evidence) if draft.refused else [],
             retrieved=[hit.chunk.id for hit in hits],
+            answerer=self.answerer,
+            verified=draft.verified,
+            fallback_reason=draft.fallback_reason,
         )
+
+    def _drafted(self, request: AnswerRequest, on_text: TextSink | None) -> Draft:
+        """The answerer's draft if it is grounded, else the extractive one, marked as a fallback
+        (a failure is logged, never shown as an error)."""
+        try:
+            return check_grounding(self._answerer.answer(request, on_text))
+        except UngroundedAnswer as problem:
+            reason = f"ogrundat svar: {problem}"
+        logger.warning("Svaret från %s föll tillbaka: %s", self._answerer.name, reason)
+        if self._fallback is self._answerer:
+            return Draft(self._templates["ungrounded"], refused=True, fallback_reason=reason)
+        try:
+            draft = check_grounding(self._fallback.answer(request))
+        except UngroundedAnswer as problem:
+            logger.warning("Också reservsvaret var ogrundat: %s", problem)
+            return Draft(self._templates["ungrounded"], refused=True, fallback_reason=reason)
+        return replace(draft, fallback_reason=reason)
 
     def _has_second_chance(self, scope: Scope, plan_years: list[int]) -> bool:
         """Whether dropping the year would search more documents."""
@@ -228,6 +267,7 @@ class Assistant:
             citations=citations,
             closest=answers[0].closest if refused else [],
             retrieved=list(dict.fromkeys(c for answer in answers for c in answer.retrieved)),
+            **_provenance(answers),
         )
 
     def evidence(
@@ -285,13 +325,22 @@ class Assistant:
 
     # --- comparisons -------------------------------------------------------------------------
 
-    def _compare(self, question: str, intent: QuestionIntent, scopes: list[Scope]) -> Answer:
+    def _compare(
+        self,
+        question: str,
+        intent: QuestionIntent,
+        scopes: list[Scope],
+        on_text: TextSink | None = None,
+    ) -> Answer:
         sides: list[ComparisonSide] = []
+        side_answers: list[Answer] = []
         citations: list[Citation] = []
         retrieved: list[str] = []
         indexed = self.indexed()
         for scope in scopes:
-            side = self._answer_scope(question, intent, scope, _side_query(intent, scope))
+            query = _side_query(intent, scope)
+            side = self._answer_scope(question, intent, scope, query, on_text)
+            side_answers.append(side)
             renumbered = _renumber(side, offset=len(citations))
             citations.extend(renumbered.citations)
             retrieved.extend(renumbered.retrieved)
@@ -319,10 +368,11 @@ class Assistant:
             citations=citations,
             comparison=sides,
             retrieved=retrieved,
+            **_provenance(side_answers),
         )
 
     def _refusal(self, question: str, message: str) -> Answer:
-        return Answer(question=question, answer=message, refused=True)
+        return Answer(question=question, answer=message, refused=True, answerer=self.answerer)
 
 
 def _describe(indexed: dict[str, list[int]]) -> str:
@@ -348,13 +398,19 @@ def _municipality_of(organisation: str | None) -> str | None:
     return found.municipality if found else None
 
 
-def _scope_phrase(scope: Scope) -> str:
-    return f" för {scope.label}" if scope.label else ""
-
-
 def _side_query(intent: QuestionIntent, scope: Scope) -> str:
     """The question for one side: its topic, with that side's organisation and year."""
     return " ".join(part for part in (intent.topic, scope.label) if part)
+
+
+def _provenance(answers: list[Answer]) -> dict[str, str | bool | None]:
+    """Who wrote an answer of several parts or sides: verified if every part was, and the first
+    part's reason to fall back, if any."""
+    return {
+        "answerer": answers[0].answerer,
+        "verified": all(answer.verified for answer in answers),
+        "fallback_reason": next((a.fallback_reason for a in answers if a.fallback_reason), None),
+    }
 
 
 def _prefer_law_mentions(evidence: list[ScoredUnit]) -> list[ScoredUnit]:

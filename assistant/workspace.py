@@ -94,10 +94,6 @@ class Workspace:
         self._writing = threading.Lock()
         self._views = self._build_views()
 
-    @classmethod
-    def open(cls, settings: Settings) -> Workspace:
-        return cls(settings, Assistant.open(settings))
-
     @property
     def settings(self) -> Settings:
         return self._settings

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import time
 
-from assistant.service import Assistant
+from assistant.composition import build_assistant
 from benchmarks.common import indexed_examples, latency_line, queries
 from index.embedding import load_embedder
 from settings import get_settings
@@ -18,7 +18,7 @@ def main() -> None:
     settings = get_settings()
     embedder = load_embedder(settings.embedding, settings.model_cache_dir)
     with indexed_examples(settings, embedder) as (scratch, index, _):
-        assistant = Assistant(scratch, index)
+        assistant = build_assistant(scratch, index=index)
         assistant.ask(queries()[0])  # warm-up
         latencies, refused = [], 0
         for question in queries():

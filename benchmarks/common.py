@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from assistant.cli import configure_runtime
+from assistant.runtime import configure_runtime
 
 configure_runtime()
 
+from assistant.composition import open_index  # noqa: E402
 from index.builder import IngestReport, ingest_paths  # noqa: E402
 from index.embedding import Embedder  # noqa: E402
 from index.plan_index import PlanIndex  # noqa: E402
@@ -37,7 +38,7 @@ def indexed_examples(
         scratch = settings.model_copy(
             update={"data_dir": Path(data_dir), "model_dir": settings.model_cache_dir}
         )
-        index = PlanIndex.open(scratch, lambda: embedder)
+        index = open_index(scratch, embedder)
         report = ingest_paths(index, example_plans(settings), settings.ingest)
         yield scratch, index, report
 

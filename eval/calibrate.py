@@ -17,11 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.cli import configure_runtime
+from assistant.composition import build_assistant
 from assistant.conversation import resolve
 from assistant.expectation import expectation
 from assistant.question import QuestionIntent
 from assistant.question_parts import question_parts
+from assistant.runtime import configure_runtime
 from assistant.scopes import Scope
 from assistant.service import Assistant
 from eval.registry import EVAL_SETS, EvalSet
@@ -86,7 +87,7 @@ class Figures:
 def observe(eval_set: EvalSet, settings: Settings) -> list[Observation]:
     from eval.corpus_index import index_corpus
 
-    assistant = Assistant.open(index_corpus(eval_set, settings))
+    assistant = build_assistant(index_corpus(eval_set, settings))
     indexed = assistant.indexed()
     observations = []
     for item in load_set(eval_set.questions):

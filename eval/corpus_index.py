@@ -8,10 +8,10 @@ pruned, so only the first run pays for embedding the corpus.
 
 from __future__ import annotations
 
+from assistant.composition import open_index
 from eval.registry import EvalSet
 from index.builder import ingest_paths
-from index.embedding import Embedder, load_embedder
-from index.plan_index import PlanIndex
+from index.embedding import Embedder
 from settings import Settings
 
 EVAL_INDEXES_DIR = "eval-indexes"
@@ -36,10 +36,7 @@ def index_corpus(
     report figures for documents it never saw."""
     scoped = corpus_settings(eval_set, settings)
 
-    def make_embedder() -> Embedder:
-        return embedder or load_embedder(scoped.embedding, scoped.model_cache_dir)
-
-    index = PlanIndex.open(scoped, make_embedder)
+    index = open_index(scoped, embedder)
     report = ingest_paths(index, [eval_set.corpus], scoped.ingest, prune=True)
     if report.failed:
         failed = ", ".join(str(error) for error in report.failed)

@@ -141,11 +141,11 @@ def score_all(
 def run_eval(set_path: Path, settings: Settings, progress: bool = True) -> EvalResult:
     """Ask every question of the set once (after a warm-up question) and score the answers."""
     # Imported here: the eval modules must import (and be tested) without loading the assistant.
-    from assistant.service import Assistant
+    from assistant.composition import build_assistant
     from index.catalog import Catalog
 
     items = load_set(set_path)
-    assistant = Assistant.open(settings)
+    assistant = build_assistant(settings)
     chunks = Catalog.load(settings.index_dir)
     assistant.ask(WARM_UP_QUESTION)
     results = score_all(assistant, items, chunks, progress=progress)

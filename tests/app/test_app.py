@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Dialog, Locator, Page, expect
 
 from app import LOOK, build_app
-from assistant.service import Assistant
+from assistant.composition import build_workspace
 from assistant.workspace import Workspace
 from index.builder import ingest_paths
 from index.embedding import Embedder
@@ -92,7 +92,7 @@ def served(
     hostile.write_text(HOSTILE_PLAN, encoding="utf-8")
     report = ingest_paths(index, [hostile], settings.ingest)
     assert report.added and not report.failed, report.failed
-    workspace = Workspace(settings, Assistant(settings, index))
+    workspace = build_workspace(settings, index=index)
     yield Served(module_serve(build_app(workspace), **LOOK), settings, workspace)
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import Answer
-from assistant.answerer import numbers_in, supported_numbers
+from assistant.answerers.grounding import numbers_in, supported_numbers
+from assistant.composition import build_assistant
 from assistant.conversation import resolve
 from assistant.service import Assistant
 from index.builder import ingest_paths
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def assistant(example_settings: Settings, example_index: PlanIndex) -> Assistant:
-    return Assistant(example_settings, example_index)
+    return build_assistant(example_settings, index=example_index)
 
 
 def squash(text: str) -> str:
@@ -80,7 +81,8 @@ def test_weak_evidence_is_refused_with_closest_passages_and_no_citations(
     strict = example_settings.model_copy(
         update={"answer": example_settings.answer.model_copy(update={"min_score": 9.0})}
     )
-    answer = Assistant(strict, example_index).ask("vilka tjänstegarantier gäller i Norrtälje?")
+    assistant = build_assistant(strict, index=example_index)
+    answer = assistant.ask("vilka tjänstegarantier gäller i Norrtälje?")
     assert answer.refused and not answer.citations
     assert answer.answer == (
         "Inget i Socialnämndens verksamhetsplan 2023 (Norrtälje kommun) svarar på frågan."
@@ -165,7 +167,7 @@ def test_text_in_a_plan_is_quoted_never_obeyed(tmp_path: Path, embedder: Embedde
         encoding="utf-8",
     )
     ingest_paths(index, [NORRKOPING_2024, injected], settings.ingest)
-    assistant = Assistant(settings, index)
+    assistant = build_assistant(settings, index=index)
 
     budget = assistant.ask("hur stor är Norrköpings socialnämnds budget 2024?")
     assert "654 848" in budget.answer and "1 kr" not in budget.answer

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from cli import main
 from settings import get_settings
 from tests.conftest import NORRKOPING_2024, NORRKOPING_2024_PROGRAM, REPO, TEST_MODEL_CACHE
 

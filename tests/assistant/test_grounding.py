@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import Citation
-from assistant.answerer import Draft, UngroundedAnswer, check_grounding
+from assistant.answerers.base import Draft
+from assistant.answerers.grounding import UngroundedAnswer, check_grounding
 
 
 def citation(marker: int, quote: str, title: str = "Riktlinje för anhörigstöd") -> Citation:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.composition import build_assistant
 from assistant.service import Assistant
 from index.builder import ingest_paths
 from index.embedding import Embedder
@@ -26,7 +27,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> A
     index = PlanIndex.open(settings, lambda: embedder)
     report = ingest_paths(index, [DOCUMENTS], settings.ingest)
     assert not report.failed, report.failed
-    return Assistant(settings, index)
+    return build_assistant(settings, index=index)
 
 
 def test_a_meeting_in_a_month_is_answered_from_its_protocol_with_the_paragraph(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import Answer, Citation
+from assistant.composition import build_assistant
 from assistant.conversation import resolve
 from assistant.law_register import build_register
 from assistant.render import conversation_html, law_passages_html, sources_html
@@ -59,7 +60,7 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def assistant(example_settings: Settings, example_index: PlanIndex) -> Assistant:
-    return Assistant(example_settings, example_index)
+    return build_assistant(example_settings, index=example_index)
 
 
 def turn(assistant: Assistant, question: str, previous: Turn | None = None) -> Turn:

@@ -10,14 +10,16 @@ import pytest
 
 from assistant.answer import Answer, Citation
 from assistant.answerability import Judgement
-from assistant.answerer import UngroundedAnswer, check_grounding
-from assistant.cli import render_answer
+from assistant.answerers.base import AnswerRequest
+from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.answerers.grounding import UngroundedAnswer, check_grounding
+from assistant.composition import build_assistant
 from assistant.evidence import ScoredUnit
 from assistant.expectation import Expectation, Expected
-from assistant.extractive import ExtractiveAnswerer
 from assistant.render import answer_text_html, source_card_html
-from assistant.service import Assistant
+from assistant.scopes import Scope
 from assistant.sources import QuoteInContext
+from cli import render_answer
 from index.plan_index import PlanIndex
 from ingest.document import Chunk, LoadedDocument
 from ingest.pipeline import process_document
@@ -78,10 +80,13 @@ def judged(units: list[ScoredUnit]) -> Judgement:
     return Judgement(Expectation(Expected.STATEMENT), units)
 
 
+def request(question: str, units: list[ScoredUnit]) -> AnswerRequest:
+    """The question asked of no particular organisation or year, with ``units`` answering."""
+    return AnswerRequest(question, Scope(None, None), judged(units))
+
+
 def answer(units: list[ScoredUnit], question: str) -> tuple[str, list[Citation]]:
-    draft = check_grounding(
-        ExtractiveAnswerer(AnswerSettings()).answer(judged(units), "", question)
-    )
+    draft = check_grounding(ExtractiveAnswerer(AnswerSettings()).answer(request(question, units)))
     assert not draft.refused
     return draft.text, draft.citations
 
@@ -131,9 +136,11 @@ def test_the_municipality_asked_about_names_no_row(tmp_path: Path) -> None:
     )
     units = evidence(chunks, "Vård och omsorg", "Rekommenderar")
     draft = ExtractiveAnswerer(AnswerSettings()).answer(
-        judged(units),
-        " för Söderköping 2025",
-        "Hur många brukare har vård och omsorg i Söderköping 2025?",
+        AnswerRequest(
+            "Hur många brukare har vård och omsorg i Söderköping 2025?",
+            Scope("Söderköping", 2025),
+            judged(units),
+        )
     )
     assert draft.text.splitlines()[1:] == ["Vård och omsorg, antal brukare, Mål 2025: 309 [1]"]
 
@@ -207,13 +214,13 @@ def test_a_table_cut_between_chunks_cites_its_header_from_the_first_part(tmp_pat
     assert last.tables and last.tables[0].header_span is None
     (unit,) = evidence([last], "Verksamhet nummer 59")
     lookup = {chunk.id: chunk for chunk in chunks}.get
-    draft = ExtractiveAnswerer(AnswerSettings(), lookup).answer(judged([unit]), "", "budget 2025")
+    draft = ExtractiveAnswerer(AnswerSettings(), lookup).answer(request("budget 2025", [unit]))
     assert "Verksamhet nummer 59 med ett långt namn, Budget 2025: 159 [1]" in draft.text
     (citation,) = draft.citations
     assert citation.header_chunk_id == chunks[0].id
     assert_verbatim(draft.citations, chunks)
     # Without the chunk that holds the header, the row is quoted as it stands.
-    plain = ExtractiveAnswerer(AnswerSettings()).answer(judged([unit]), "", "budget 2025")
+    plain = ExtractiveAnswerer(AnswerSettings()).answer(request("budget 2025", [unit]))
     assert "Budget 2025" not in plain.text
 
 
@@ -238,7 +245,7 @@ def test_a_label_or_year_without_a_cited_header_is_ungrounded(budget: list[Chunk
     text, citations = answer(evidence(budget, "Individ och familjeomsorg"), "plan 2026")
     assert "Plan 2026: 84 884" in text
     without_header = [c.model_copy(update={"header": None}) for c in citations]
-    draft = ExtractiveAnswerer(AnswerSettings()).answer(judged([]), "")
+    draft = ExtractiveAnswerer(AnswerSettings()).answer(request("", []))
     draft.text, draft.refused, draft.citations = text, False, without_header
     with pytest.raises(UngroundedAnswer, match="2026"):
         check_grounding(draft)
@@ -273,7 +280,7 @@ def test_the_terminal_and_the_source_card_show_the_header(budget: list[Chunk]) -
 def test_soderkoping_budget_for_individ_och_familjeomsorg_2025(
     example_settings: Settings, example_index: PlanIndex
 ) -> None:
-    result = Assistant(example_settings, example_index).ask(
+    result = build_assistant(example_settings, index=example_index).ask(
         "Vad har Söderköping budgeterat för individ- och familjeomsorgen 2025?"
     )
     assert "Individ och familjeomsorg, Budget 2025: 82 186 tkr" in result.answer

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.composition import build_workspace
 from assistant.feedback import FeedbackStore
-from assistant.service import Assistant, Scope
+from assistant.service import Scope
 from assistant.workspace import Filters, Workspace, comparison_sides
 from index.embedding import Embedder
 from index.plan_index import PlanIndex
@@ -36,7 +37,7 @@ def workspace(
 ) -> Workspace:
     settings = copy_of_index(example_settings, tmp_path_factory.mktemp("workspace"))
     index = PlanIndex.open(settings, lambda: embedder)
-    return Workspace(settings, Assistant(settings, index))
+    return build_workspace(settings, index=index)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The command line: `python -m assistant` / `planassistent`.
+"""The command line: `planassistent` / `python -m cli` (also `python -m assistant`). It sits above
+the assistant and the eval, and builds what it uses through `assistant.composition`.
 
 Public contract (scripts depend on it): `ingest`, `documents --json`, `search --json`. Heavy modules
 are imported inside the commands, so `--help` and `documents` answer at once.
@@ -8,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.runtime import configure_runtime
 from prompts import templates
 from settings import Settings, get_settings
 
@@ -22,20 +23,8 @@ if TYPE_CHECKING:
     from index.plan_index import PlanIndex
 
 
-def configure_runtime() -> None:
-    """Offline, and no idle-spinning OpenMP threads (they make a query take seconds)."""
-    for name, value in {
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "OMP_WAIT_POLICY": "PASSIVE",
-        "ANONYMIZED_TELEMETRY": "False",
-        "TOKENIZERS_PARALLELISM": "false",
-    }.items():
-        os.environ.setdefault(name, value)
-
-
 def open_index(settings: Settings) -> PlanIndex:
-    from assistant.service import open_index as open_plan_index
+    from assistant.composition import open_index as open_plan_index
 
     return open_plan_index(settings)
 
@@ -190,7 +179,7 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.service import Assistant
+    from assistant.composition import build_assistant
 
     if (args.question is None) == (args.batch is None):
         print("Ange antingen en fråga eller --batch FIL.", file=sys.stderr)
@@ -198,7 +187,7 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     questions = (
         args.batch.read_text(encoding="utf-8").splitlines() if args.batch else [args.question]
     )
-    assistant = Assistant.open(settings)
+    assistant = build_assistant(settings)
     for question in questions:
         answer = assistant.ask(
             question,

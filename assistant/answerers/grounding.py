@@ -1,20 +1,14 @@
-"""The seam between finding evidence and writing the answer.
-
-The default answerer is extractive (`assistant.extractive`). A generative backend (a model behind an
-OpenAI-compatible API) would implement the same `Answerer` protocol; whatever any answerer writes
-passes `check_grounding` before it is shown, so a made-up number never reaches a user.
+"""The rule every answer obeys before it is shown, whoever wrote it: every marker names a citation,
+and every number stands in a cited quote (or the cited document's title, section or table header).
+So a made-up number never reaches a user.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Protocol
 
 from assistant.answer import Citation
-from assistant.answerability import Judgement
-from assistant.table_answers import ChunkLookup
-from settings import AnswerSettings
+from assistant.answerers.base import Draft
 
 _MARKER = re.compile(r"\[\d+\]")
 _NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3})*(?:[,.:]\d+)?")
@@ -22,33 +16,8 @@ _NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3})*(?:[,.:]\d+)?")
 _NUMBER_RUN = re.compile(r"\d+(?:[,.:]\d+)?(?:[ \u00a0]\d+(?:[,.:]\d+)?)*")
 
 
-@dataclass
-class Draft:
-    """An answer before the service wraps it: text with [n] markers and the citations it has."""
-
-    text: str
-    refused: bool
-    citations: list[Citation] = field(default_factory=list)
-
-
-class Answerer(Protocol):
-    def answer(self, judgement: Judgement, scope: str = "", question: str = "") -> Draft:
-        """Answer ``question`` from the units the judgement found answering, or refuse;
-        ``scope`` names the side asked about."""
-        ...
-
-
 class UngroundedAnswer(ValueError):
     """An answerer wrote something its citations do not support."""
-
-
-def make_answerer(settings: AnswerSettings, chunks: ChunkLookup | None = None) -> Answerer:
-    """The configured answerer; ``chunks`` finds a chunk by id (for a table's header that stands
-    in another chunk than the row)."""
-    from assistant.extractive import ExtractiveAnswerer
-
-    answerers = {"extractive": ExtractiveAnswerer}
-    return answerers[settings.answerer](settings, chunks)
 
 
 def numbers_in(text: str) -> set[str]:

@@ -14,10 +14,9 @@ from itertools import groupby
 
 from assistant.answer import Citation
 from assistant.answerability import Judgement
-from assistant.answerer import Draft
-from assistant.enumerations import sibling_openings
+from assistant.answerers.base import AnswerRequest, Draft, TextSink
+from assistant.answerers.selection import EvidenceSelection, in_plan_order
 from assistant.evidence import ScoredUnit
-from assistant.expectation import Expected
 from assistant.table_answers import (
     ChunkLookup,
     TableStatement,
@@ -35,61 +34,27 @@ _PARAGRAPH = re.compile(r"§\s*\d+")
 
 
 class ExtractiveAnswerer:
+    name = "extractive"
+
     def __init__(self, settings: AnswerSettings, chunks: ChunkLookup | None = None) -> None:
-        self._settings = settings
+        self._selection = EvidenceSelection(settings, chunks)
         self._templates = templates("extractive_sv")
         self._chunks = chunks
 
-    def answer(self, judgement: Judgement, scope: str = "", question: str = "") -> Draft:
+    def answer(self, request: AnswerRequest, on_text: TextSink | None = None) -> Draft:
         """Quote the units that answer (best first), or refuse when none does. A table row is
         answered with its labels (`assistant.table_answers`)."""
-        chosen = self.select(judgement)
+        judgement, question = request.judgement, request.question
+        scope = scope_phrase(request.scope.label)
+        chosen = self._selection.select(judgement)
         if not chosen:
-            return self._refusal(judgement, scope)
-        chosen = focus_rows(chosen, judgement.answering[0], question, scope, self._chunks)
-        return self._compose(_in_plan_order(with_lead_ins(chosen)), question)
-
-    def select(self, judgement: Judgement) -> list[ScoredUnit]:
-        """The answering units within the margin of the best or holding the question's key
-        terms, as many as a statement allows, each list with its lead-in."""
-        answering = judgement.answering
-        if not answering:
-            return []
-        floor = answering[0].score - self._settings.margin
-        keyed = {(unit.chunk.id, unit.index) for unit in judgement.keyed}
-        chosen = [u for u in answering if u.score >= floor or (u.chunk.id, u.index) in keyed]
-        chosen = self._with_whole_lists(chosen[: self._settings.max_statements])
-        if judgement.expectation.expected is Expected.LIST and self._chunks is not None:
-            chosen = self._with_series(chosen, self._chunks)
-        return _in_plan_order(chosen)
-
-    def _with_series(self, chosen: list[ScoredUnit], chunks: ChunkLookup) -> list[ScoredUnit]:
-        """A list asked for and answered from one of a series of numbered sections ("Mål 2"):
-        the opening statement of every section of the series ("vilka mål" → the goals)."""
-        keyed = {(unit.chunk.id, unit.index): unit for unit in chosen}
-        for unit in chosen:
-            openings = sibling_openings(unit, chunks)
-            if openings:
-                for opening in openings[: self._settings.max_list_items]:
-                    keyed.setdefault((opening.chunk.id, opening.index), opening)
-                break
-        return list(keyed.values())
-
-    def _with_whole_lists(self, chosen: list[ScoredUnit]) -> list[ScoredUnit]:
-        """A list item brings its lead-in and, if the list is short, its sibling items; a lead-in
-        brings its items. From a long list (a register of 30 laws) only the matching items are
-        the answer."""
-        keyed = {(unit.chunk.id, unit.index): unit for unit in chosen}
-        for unit in chosen:
-            if not (unit.is_list_item or unit.is_lead_in):
-                continue
-            around = _list_around(unit)
-            lead_in = [i for i in around[:1] if unit.chunk.unit_texts()[i].rstrip().endswith(":")]
-            items = len(around) - len(lead_in)
-            wanted = around if items <= self._settings.max_list_items else lead_in
-            for index in wanted:
-                keyed.setdefault((unit.chunk.id, index), _sibling(unit, index))
-        return list(keyed.values())
+            draft = self._refusal(judgement, scope)
+        else:
+            chosen = focus_rows(chosen, judgement.answering[0], question, scope, self._chunks)
+            draft = self._compose(in_plan_order(with_lead_ins(chosen)), question)
+        if on_text is not None:
+            on_text(draft.text)
+        return draft
 
     def _compose(self, chosen: list[ScoredUnit], question: str) -> Draft:
         lines: list[str | TableStatement] = []  # a small table takes in later rows of its own
@@ -146,6 +111,11 @@ class ExtractiveAnswerer:
         return Draft(text, refused=True)
 
 
+def scope_phrase(label: str) -> str:
+    """ " för Norrtälje kommun 2023": the side asked about, as a refusal names it."""
+    return f" för {label}" if label else ""
+
+
 def paragraph_of(chunk: Chunk) -> str | None:
     """A protocol's paragraph that the chunk is under ("§ 112"), from its heading path."""
     for heading in chunk.section:
@@ -181,33 +151,3 @@ def _documents_phrase(documents: list[Chunk]) -> str:
 def _quote(unit: ScoredUnit) -> str:
     """The unit as quoted: without its list marker (the answer draws its own)."""
     return LIST_MARKER.sub("", unit.text, count=1).strip()
-
-
-def _in_plan_order(units: list[ScoredUnit]) -> list[ScoredUnit]:
-    """Grouped by document in order of each document's best passage, then as the plan reads."""
-    best_rank: dict[str, int] = {}
-    for unit in units:
-        best_rank[unit.chunk.path] = min(unit.rank, best_rank.get(unit.chunk.path, unit.rank))
-    return sorted(
-        units,
-        key=lambda u: (best_rank[u.chunk.path], u.chunk.path, u.chunk.start, u.index),
-    )
-
-
-def _list_around(unit: ScoredUnit) -> list[int]:
-    """Indexes of the lead-in and the items of the list that ``unit`` belongs to or introduces."""
-    texts = unit.chunk.unit_texts()
-    first = unit.index
-    while first > 0 and LIST_MARKER.match(texts[first]):
-        first -= 1
-    if not texts[first].rstrip().endswith(":") and LIST_MARKER.match(texts[first]) is None:
-        first += 1  # no lead-in: the list starts with its first item
-    last = max(unit.index, first)
-    while last + 1 < len(texts) and LIST_MARKER.match(texts[last + 1]):
-        last += 1
-    return list(range(first, last + 1))
-
-
-def _sibling(unit: ScoredUnit, index: int) -> ScoredUnit:
-    """Another unit of the same list, carrying the score of the unit that brought it in."""
-    return ScoredUnit(unit.chunk, unit.rank, index, unit.score, unit.dense, unit.lexical)

@@ -1,0 +1,63 @@
+"""The seam between finding evidence and writing the answer: one protocol, one request, one draft.
+
+An answerer gets the question, what was understood of it (the organisation, year, meeting date and
+document it is about, in `scope`; the kind of answer it asks for, in `expected`) and the scored
+evidence with the judge's verdict. It returns a `Draft`: text with [n] markers and the citations
+they name, or a refusal. Whatever an answerer writes passes `check_grounding`
+(`assistant.answerers.grounding`) before it is shown; the service falls back to the extractive
+answerer when it does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.answer import Citation
+from assistant.answerability import Judgement
+from assistant.expectation import Expected
+from assistant.scopes import Scope
+
+#: Receives the text of an answer as it is written, piece by piece (a streaming answerer).
+TextSink = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class AnswerRequest:
+    """What an answerer is asked: the question (or the part or side of it being answered), what
+    was understood of it, and the evidence judged for it."""
+
+    question: str
+    scope: Scope
+    judgement: Judgement
+
+    @property
+    def expected(self) -> Expected:
+        """The kind of answer the question asks for: a count, an amount, a law, a list …"""
+        return self.judgement.expectation.expected
+
+
+@dataclass
+class Draft:
+    """An answer before the service wraps it: text with [n] markers and the citations it has.
+
+    ``verified``: every statement was checked against its citations (the extractive answerer's
+    are quotes, so they are by construction); ``fallback_reason``: why another answerer's draft was
+    not shown and this one is (None: it is the configured answerer's own)."""
+
+    text: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    verified: bool = True
+    fallback_reason: str | None = None
+
+
+class Answerer(Protocol):
+    #: The name the `answer.answerer` setting selects it by; shown in `ask --json`.
+    name: str
+
+    def answer(self, request: AnswerRequest, on_text: TextSink | None = None) -> Draft:
+        """Answer from the units the judgement found answering, or refuse. A streaming answerer
+        passes its text to ``on_text`` as it is written; the draft it returns is what is shown."""
+        ...

@@ -1,0 +1,37 @@
+"""The answerers by name: the `answer.answerer` setting picks one. Each lives in its own module
+behind the `Answerer` protocol (`assistant.answerers.base`); the extractive one is the default and
+every other one's fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assistant.answerers.base import Answerer
+from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.table_answers import ChunkLookup
+from settings import Settings
+
+#: Builds an answerer from the settings, the chunk lookup and the extractive fallback.
+Factory = Callable[[Settings, ChunkLookup | None, ExtractiveAnswerer], Answerer]
+
+
+def _extractive(
+    _settings: Settings, _chunks: ChunkLookup | None, fallback: ExtractiveAnswerer
+) -> Answerer:
+    return fallback
+
+
+ANSWERERS: dict[str, Factory] = {
+    "extractive": _extractive,
+}
+
+
+def make_answerer(
+    settings: Settings, chunks: ChunkLookup | None = None
+) -> tuple[Answerer, ExtractiveAnswerer]:
+    """The configured answerer and the extractive one it falls back to (the same object when the
+    extractive one is configured); ``chunks`` finds a chunk by id (a table's header may stand in
+    another chunk than its row)."""
+    fallback = ExtractiveAnswerer(settings.answer, chunks)
+    return ANSWERERS[settings.answer.answerer](settings, chunks, fallback), fallback

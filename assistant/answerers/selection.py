@@ -1,0 +1,94 @@
+"""Which of the answering units make the answer: those close to the best, whole short lists with
+their lead-ins, the goals of a series of numbered sections; in the order the plan has them.
+
+Every answerer starts from this selection: the extractive one quotes it, a generative one is given
+it as its numbered passages.
+"""
+
+from __future__ import annotations
+
+from assistant.answerability import Judgement
+from assistant.enumerations import sibling_openings
+from assistant.evidence import ScoredUnit
+from assistant.expectation import Expected
+from assistant.table_answers import ChunkLookup
+from ingest.document import LIST_MARKER
+from settings import AnswerSettings
+
+
+class EvidenceSelection:
+    def __init__(self, settings: AnswerSettings, chunks: ChunkLookup | None = None) -> None:
+        self._settings = settings
+        self._chunks = chunks
+
+    def select(self, judgement: Judgement) -> list[ScoredUnit]:
+        """The answering units within the margin of the best or holding the question's key
+        terms, as many as a statement allows, each list with its lead-in."""
+        answering = judgement.answering
+        if not answering:
+            return []
+        floor = answering[0].score - self._settings.margin
+        keyed = {(unit.chunk.id, unit.index) for unit in judgement.keyed}
+        chosen = [u for u in answering if u.score >= floor or (u.chunk.id, u.index) in keyed]
+        chosen = self._with_whole_lists(chosen[: self._settings.max_statements])
+        if judgement.expectation.expected is Expected.LIST and self._chunks is not None:
+            chosen = self._with_series(chosen, self._chunks)
+        return in_plan_order(chosen)
+
+    def _with_series(self, chosen: list[ScoredUnit], chunks: ChunkLookup) -> list[ScoredUnit]:
+        """A list asked for and answered from one of a series of numbered sections ("Mål 2"):
+        the opening statement of every section of the series ("vilka mål" → the goals)."""
+        keyed = {(unit.chunk.id, unit.index): unit for unit in chosen}
+        for unit in chosen:
+            openings = sibling_openings(unit, chunks)
+            if openings:
+                for opening in openings[: self._settings.max_list_items]:
+                    keyed.setdefault((opening.chunk.id, opening.index), opening)
+                break
+        return list(keyed.values())
+
+    def _with_whole_lists(self, chosen: list[ScoredUnit]) -> list[ScoredUnit]:
+        """A list item brings its lead-in and, if the list is short, its sibling items; a lead-in
+        brings its items. From a long list (a register of 30 laws) only the matching items are
+        the answer."""
+        keyed = {(unit.chunk.id, unit.index): unit for unit in chosen}
+        for unit in chosen:
+            if not (unit.is_list_item or unit.is_lead_in):
+                continue
+            around = _list_around(unit)
+            lead_in = [i for i in around[:1] if unit.chunk.unit_texts()[i].rstrip().endswith(":")]
+            items = len(around) - len(lead_in)
+            wanted = around if items <= self._settings.max_list_items else lead_in
+            for index in wanted:
+                keyed.setdefault((unit.chunk.id, index), _sibling(unit, index))
+        return list(keyed.values())
+
+
+def in_plan_order(units: list[ScoredUnit]) -> list[ScoredUnit]:
+    """Grouped by document in order of each document's best passage, then as the plan reads."""
+    best_rank: dict[str, int] = {}
+    for unit in units:
+        best_rank[unit.chunk.path] = min(unit.rank, best_rank.get(unit.chunk.path, unit.rank))
+    return sorted(
+        units,
+        key=lambda u: (best_rank[u.chunk.path], u.chunk.path, u.chunk.start, u.index),
+    )
+
+
+def _list_around(unit: ScoredUnit) -> list[int]:
+    """Indexes of the lead-in and the items of the list that ``unit`` belongs to or introduces."""
+    texts = unit.chunk.unit_texts()
+    first = unit.index
+    while first > 0 and LIST_MARKER.match(texts[first]):
+        first -= 1
+    if not texts[first].rstrip().endswith(":") and LIST_MARKER.match(texts[first]) is None:
+        first += 1  # no lead-in: the list starts with its first item
+    last = max(unit.index, first)
+    while last + 1 < len(texts) and LIST_MARKER.match(texts[last + 1]):
+        last += 1
+    return list(range(first, last + 1))
+
+
+def _sibling(unit: ScoredUnit, index: int) -> ScoredUnit:
+    """Another unit of the same list, carrying the score of the unit that brought it in."""
+    return ScoredUnit(unit.chunk, unit.rank, index, unit.score, unit.dense, unit.lexical)
