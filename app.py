@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,14 @@ import gradio as gr  # noqa: E402  (after the offline environment is set)
 from assistant import render  # noqa: E402
 from assistant.composition import build_workspace, open_index  # noqa: E402
 from assistant.law_register import LawEntry, search_register  # noqa: E402
-from assistant.workspace import Filters, Turn, Workspace, comparison_sides  # noqa: E402
+from assistant.live import Preview, follow  # noqa: E402
+from assistant.workspace import (  # noqa: E402
+    Filters,
+    Turn,
+    Workspace,
+    comparison_sides,
+    preview_turn,
+)
 from index.builder import ingest_paths  # noqa: E402
 from index.plan_index import PlanIndex  # noqa: E402
 from ingest.document import DocumentMeta, IngestError  # noqa: E402
@@ -262,17 +269,32 @@ class App:
 
     def ask(
         self, question: str, organisation: str, year: str, document: str, turns: list[Turn]
-    ) -> tuple[str, str, list[Turn], str]:
+    ) -> Iterator[tuple[str, str, list[Turn], str]]:
+        """The answer; a streaming answerer's passages and text are shown as they come, then
+        replaced by the verified answer."""
         if not question.strip():
             raise gr.Error("Skriv en fråga först.")
         filters = Filters(organisation or None, int(year) if year else None, document or None)
-        turn = self.workspace.ask(question, filters, turns[-1] if turns else None)
-        turns = [*turns, turn]
+        previous = turns[-1] if turns else None
+        if not self.workspace.streams:
+            yield self._shown([*turns, self.workspace.ask(question, filters, previous)], "")
+            return
+        for step in follow(lambda heard: self.workspace.ask(question, filters, previous, heard)):
+            if isinstance(step, Preview):
+                shown = preview_turn(question, filters, previous, step.text, step.passages)
+                yield self._shown([*turns, shown], question)
+            else:
+                yield self._shown([*turns, step], "")
+
+    def _shown(self, turns: list[Turn], question: str) -> tuple[str, str, list[Turn], str]:
+        """The conversation, its sources, the turns kept (a preview is not kept) and the question
+        box's text."""
+        kept = [turn for turn in turns if not turn.writing]
         return (
             render.conversation_html(turns, "fraga"),
             render.sources_html(turns, self.workspace.context, "fraga"),
-            turns,
-            "",
+            kept,
+            question,
         )
 
     def clear(self) -> tuple[str, str, list[Turn], str]:

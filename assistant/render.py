@@ -61,6 +61,13 @@ def _turn_html(number: int, key: str, turn: Turn) -> str:
         body = answer_text_html(answer.answer, key)
     kind = "svar avbojt" if answer.refused else "svar"
     badge = '<div class="etikett">Inget svar i planerna</div>' if answer.refused else ""
+    if turn.writing:
+        badge = '<div class="etikett skrivs">Skrivs … kontrolleras sedan mot källorna</div>'
+    elif answer.fallback_reason:
+        badge += (
+            '<div class="etikett reserv">Det skrivna svaret kunde inte beläggas med källorna; '
+            "här visas i stället planernas egna ord.</div>"
+        )
     return (
         f'<div class="tur" id="tur-{number}">'
         f'<div class="fraga"><span class="vem">Fråga {number}</span> {escape(turn.question)}</div>'

@@ -16,7 +16,7 @@ import numpy as np
 
 from assistant.answer import Answer, Citation, ComparisonSide
 from assistant.answerability import AnswerabilityJudge
-from assistant.answerers.base import Answerer, AnswerRequest, Draft, TextSink
+from assistant.answerers.base import Answerer, AnswerListener, AnswerRequest, Draft
 from assistant.answerers.grounding import UngroundedAnswer, check_grounding
 from assistant.conversation import resolve
 from assistant.evidence import EvidenceScorer, ScoredUnit
@@ -60,6 +60,11 @@ class Assistant:
         return self._answerer.name
 
     @property
+    def streams(self) -> bool:
+        """Whether answers can be followed as they are written (`ask(listener=…)`)."""
+        return self._answerer.streams
+
+    @property
     def judge(self) -> AnswerabilityJudge:
         return self._judge
 
@@ -87,11 +92,11 @@ class Assistant:
         previous: QuestionIntent | None = None,
         document: str | None = None,
         organisation: str | None = None,
-        on_text: TextSink | None = None,
+        listener: AnswerListener | None = None,
     ) -> Answer:
         """Answer `question`; explicit filters (organisation or municipality, year, one document's
         path) win over what the question says, and `previous` is the intent of the question it
-        follows up. A streaming answerer passes its text to `on_text` as it writes it."""
+        follows up. A streaming answerer tells `listener` its passages and text as it writes."""
         intent = resolve(question, previous)
         refusal = self._unanswerable(question, intent)
         if refusal is not None:
@@ -101,19 +106,21 @@ class Assistant:
             if record is None:
                 return self._refusal(question, self._templates["not_indexed_document"])
             scope = Scope(record.organisation, record.year, document=record.path)
-            return self._answer_scope(question, intent, scope, intent.text, on_text)
+            return self._answer_scope(question, intent, scope, intent.text, listener)
         chosen = organisation or municipality
         named = (self.documents().named(chosen) or chosen) if chosen else None
         scopes = self.scopes(intent, named, year)
         if len(scopes) > 1:
-            return self._compare(question, intent, scopes, on_text)
-        return self._answer_scope(question, intent, scopes[0], intent.text, on_text)
+            return self._compare(question, intent, scopes, listener)
+        return self._answer_scope(question, intent, scopes[0], intent.text, listener)
 
-    def compare(self, question: str, sides: list[Scope], on_text: TextSink | None = None) -> Answer:
+    def compare(
+        self, question: str, sides: list[Scope], listener: AnswerListener | None = None
+    ) -> Answer:
         """One answer per chosen side (municipalities or years), whatever the question names."""
         intent = resolve(question, None)
         return self._unanswerable(question, intent) or self._compare(
-            question, intent, sides, on_text
+            question, intent, sides, listener
         )
 
     def _unanswerable(self, question: str, intent: QuestionIntent) -> Answer | None:
@@ -167,7 +174,7 @@ class Assistant:
         intent: QuestionIntent,
         scope: Scope,
         query: str,
-        on_text: TextSink | None = None,
+        listener: AnswerListener | None = None,
     ) -> Answer:
         indexed = self.indexed()
         if scope.organisation and scope.organisation not in indexed:
@@ -179,7 +186,7 @@ class Assistant:
         # A comparison's sides are its parts; a plain question of several parts is split.
         parts = [query] if intent.compare else question_parts(query)
         answers = [
-            self._answer_part(question, intent, scope, part, plan_years, on_text) for part in parts
+            self._answer_part(question, intent, scope, part, plan_years, listener) for part in parts
         ]
         if len(answers) == 1:
             return answers[0]
@@ -192,7 +199,7 @@ class Assistant:
         scope: Scope,
         query: str,
         plan_years: list[int],
-        on_text: TextSink | None = None,
+        listener: AnswerListener | None = None,
     ) -> Answer:
         hits, evidence, must_mention = self.evidence(intent, scope, query, plan_years)
         judgement = self._judge.judge(query, evidence)
@@ -203,7 +210,7 @@ class Assistant:
                 intent, scope, query, plan_years, widened=True
             )
             judgement = self._judge.judge(query, evidence)
-        draft = self._drafted(AnswerRequest(query, scope, judgement), on_text)
+        draft = self._drafted(AnswerRequest(query, scope, judgement), listener)
         if draft.refused and must_mention and not evidence:
             draft = Draft(
                 self._templates["not_indexed_year"].format(
@@ -223,11 +230,11 @@ class Assistant:
             fallback_reason=draft.fallback_reason,
         )
 
-    def _drafted(self, request: AnswerRequest, on_text: TextSink | None) -> Draft:
+    def _drafted(self, request: AnswerRequest, listener: AnswerListener | None) -> Draft:
         """The answerer's draft if it is grounded, else the extractive one, marked as a fallback
         (a failure is logged, never shown as an error)."""
         try:
-            return check_grounding(self._answerer.answer(request, on_text))
+            return check_grounding(self._answerer.answer(request, listener))
         except UngroundedAnswer as problem:
             reason = f"ogrundat svar: {problem}"
         logger.warning("Svaret från %s föll tillbaka: %s", self._answerer.name, reason)
@@ -330,7 +337,7 @@ class Assistant:
         question: str,
         intent: QuestionIntent,
         scopes: list[Scope],
-        on_text: TextSink | None = None,
+        listener: AnswerListener | None = None,
     ) -> Answer:
         sides: list[ComparisonSide] = []
         side_answers: list[Answer] = []
@@ -339,7 +346,7 @@ class Assistant:
         indexed = self.indexed()
         for scope in scopes:
             query = _side_query(intent, scope)
-            side = self._answer_scope(question, intent, scope, query, on_text)
+            side = self._answer_scope(question, intent, scope, query, listener)
             side_answers.append(side)
             renumbered = _renumber(side, offset=len(citations))
             citations.extend(renumbered.citations)

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Citation
+from assistant.answerers.base import AnswerListener
 from assistant.conversation import resolve
 from assistant.feedback import FeedbackRecord, FeedbackStore
 from assistant.law_register import LawEntry, build_register
@@ -57,6 +58,17 @@ class Turn:
     intent: QuestionIntent
     answer: Answer
     filters: Filters
+    #: The answer is still being written: its text is not verified yet.
+    writing: bool = False
+
+
+def preview_turn(
+    question: str, filters: Filters, previous: Turn | None, text: str, passages: list[Citation]
+) -> Turn:
+    """A turn whose answer is being written: the text so far and the passages it cites from."""
+    answer = Answer(question=question, answer=text, refused=False, citations=passages)
+    intent = resolve(question, previous.intent if previous else None)
+    return Turn(question, intent, answer, filters, writing=True)
 
 
 def _share_of(progress: Progress) -> Callable[[Path, int, int], None]:
@@ -109,7 +121,18 @@ class Workspace:
 
     # --- questions ---------------------------------------------------------------------------
 
-    def ask(self, question: str, filters: Filters, previous: Turn | None = None) -> Turn:
+    @property
+    def streams(self) -> bool:
+        return self._assistant.streams
+
+    def ask(
+        self,
+        question: str,
+        filters: Filters,
+        previous: Turn | None = None,
+        listener: AnswerListener | None = None,
+    ) -> Turn:
+        """Answer a question of a conversation; ``listener`` follows a streaming answer."""
         previous_intent = previous.intent if previous else None
         answer = self._assistant.ask(
             question,
@@ -117,6 +140,7 @@ class Workspace:
             year=filters.year,
             previous=previous_intent,
             document=filters.document,
+            listener=listener,
         )
         return Turn(question, resolve(question, previous_intent), answer, filters)
 

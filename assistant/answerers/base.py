@@ -10,7 +10,6 @@ answerer when it does not.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -19,8 +18,15 @@ from assistant.answerability import Judgement
 from assistant.expectation import Expected
 from assistant.scopes import Scope
 
-#: Receives the text of an answer as it is written, piece by piece (a streaming answerer).
-TextSink = Callable[[str], None]
+
+class AnswerListener(Protocol):
+    """Follows an answer while a streaming answerer writes it (the app shows it as it comes)."""
+
+    def passages(self, citations: list[Citation]) -> None:
+        """The numbered passages the answer is written from, before it is written."""
+
+    def text(self, delta: str) -> None:
+        """The next piece of the answer's text, as the model writes it (not yet verified)."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +62,11 @@ class Draft:
 class Answerer(Protocol):
     #: The name the `answer.answerer` setting selects it by; shown in `ask --json`.
     name: str
+    #: Whether it tells a listener its text while writing (else only the finished draft counts).
+    streams: bool
 
-    def answer(self, request: AnswerRequest, on_text: TextSink | None = None) -> Draft:
+    def answer(self, request: AnswerRequest, listener: AnswerListener | None = None) -> Draft:
         """Answer from the units the judgement found answering, or refuse. A streaming answerer
-        passes its text to ``on_text`` as it is written; the draft it returns is what is shown."""
+        tells ``listener`` its passages and its text as it writes it; the draft it returns (once
+        verified) is what is shown."""
         ...

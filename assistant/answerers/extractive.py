@@ -14,7 +14,7 @@ from itertools import groupby
 
 from assistant.answer import Citation
 from assistant.answerability import Judgement
-from assistant.answerers.base import AnswerRequest, Draft, TextSink
+from assistant.answerers.base import AnswerListener, AnswerRequest, Draft
 from assistant.answerers.selection import EvidenceSelection, in_plan_order
 from assistant.evidence import ScoredUnit
 from assistant.table_answers import (
@@ -35,13 +35,14 @@ _PARAGRAPH = re.compile(r"§\s*\d+")
 
 class ExtractiveAnswerer:
     name = "extractive"
+    streams = False
 
     def __init__(self, settings: AnswerSettings, chunks: ChunkLookup | None = None) -> None:
         self._selection = EvidenceSelection(settings, chunks)
         self._templates = templates("extractive_sv")
         self._chunks = chunks
 
-    def answer(self, request: AnswerRequest, on_text: TextSink | None = None) -> Draft:
+    def answer(self, request: AnswerRequest, listener: AnswerListener | None = None) -> Draft:
         """Quote the units that answer (best first), or refuse when none does. A table row is
         answered with its labels (`assistant.table_answers`)."""
         judgement, question = request.judgement, request.question
@@ -52,8 +53,6 @@ class ExtractiveAnswerer:
         else:
             chosen = focus_rows(chosen, judgement.answering[0], question, scope, self._chunks)
             draft = self._compose(in_plan_order(with_lead_ins(chosen)), question)
-        if on_text is not None:
-            on_text(draft.text)
         return draft
 
     def _compose(self, chosen: list[ScoredUnit], question: str) -> Draft:
