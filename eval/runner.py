@@ -44,6 +44,11 @@ class ItemResult(BaseModel):
     failures: list[str] = Field(default_factory=list)
     latency_s: float
     error: str | None = Field(default=None, description="The exception, if asking raised.")
+    answerer: str = Field(default="extractive", description="The answerer that was configured.")
+    verified: bool = Field(default=True, description="The answer passed its verification.")
+    fallback_reason: str | None = Field(
+        default=None, description="Why the extractive answer was shown instead, if it was."
+    )
 
     @property
     def failed(self) -> bool:
@@ -100,6 +105,9 @@ def result_of(item: GoldItem, answer: Answer, latency_s: float, chunks: ChunkSou
         metrics=score.metrics,
         failures=score.failures,
         latency_s=latency_s,
+        answerer=answer.answerer,
+        verified=answer.verified,
+        fallback_reason=answer.fallback_reason,
     )
 
 
@@ -139,7 +147,8 @@ def score_all(
 
 
 def run_eval(set_path: Path, settings: Settings, progress: bool = True) -> EvalResult:
-    """Ask every question of the set once (after a warm-up question) and score the answers."""
+    """Ask every question of the set once (after a warm-up question) and score the answers, with
+    the answerer the settings name."""
     # Imported here: the eval modules must import (and be tested) without loading the assistant.
     from assistant.composition import build_assistant
     from index.catalog import Catalog

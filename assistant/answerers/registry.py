@@ -27,6 +27,18 @@ ANSWERERS: dict[str, Factory] = {
 }
 
 
+#: Why an answerer cannot answer with these settings (not configured, not reachable); None: it can.
+Availability = Callable[[Settings], str | None]
+
+AVAILABILITY: dict[str, Availability] = {}
+
+
+def unavailable(settings: Settings) -> str | None:
+    """Why the configured answerer cannot answer now, or None."""
+    check = AVAILABILITY.get(settings.answer.answerer)
+    return check(settings) if check is not None else None
+
+
 def make_answerer(
     settings: Settings, chunks: ChunkLookup | None = None
 ) -> tuple[Answerer, ExtractiveAnswerer]:
