@@ -2,9 +2,9 @@
 
 Run with `.venv/bin/python -m benchmarks.answerers`. The extractive answerer is always there; the
 generative one (`openai`) when `PLANASSISTENT_OPENAI__BASE_URL` (and `__MODEL`) name an endpoint
-that answers. Prints completeness, citation accuracy, refusal, false refusal, the share of answers shown
-as written (verified, no fallback) and latency; asserts nothing. Not a test: it needs the model
-endpoint and minutes per set.
+that answers. Prints completeness, citation accuracy, refusal, false refusal, the share of answers
+shown as written (verified, no fallback) and latency; asserts nothing. Not a test: it needs the
+model endpoint and minutes per set.
 """
 
 from __future__ import annotations
