@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Dialog, Locator, Page, expect
 
 from app import LOOK, build_app
-from assistant.composition import build_workspace
+from assistant.composition import build_workspace, open_index
 from assistant.workspace import Workspace
 from index.builder import ingest_paths
 from index.embedding import Embedder
@@ -86,7 +86,7 @@ def served(
     data_dir = tmp_path_factory.mktemp("app-data")
     shutil.copytree(example_settings.index_dir, data_dir / "index")
     settings = Settings(data_dir=data_dir, model_dir=TEST_MODEL_CACHE)
-    index = PlanIndex.open(settings, lambda: embedder)
+    index = open_index(settings, embedder)
     assert len(index.documents()) == len(example_index.documents())
     hostile = tmp_path_factory.mktemp("hostile") / HOSTILE_FILE
     hostile.write_text(HOSTILE_PLAN, encoding="utf-8")

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.answer import Answer
 from assistant.answerers.grounding import numbers_in, supported_numbers
-from assistant.composition import build_assistant
+from assistant.composition import build_assistant, open_index
 from assistant.conversation import resolve
 from assistant.service import Assistant
 from index.builder import ingest_paths
@@ -157,7 +157,7 @@ def test_every_quote_of_many_answers_is_verbatim(assistant: Assistant) -> None:
 
 def test_text_in_a_plan_is_quoted_never_obeyed(tmp_path: Path, embedder: Embedder) -> None:
     settings = Settings(data_dir=tmp_path / "data", model_dir=TEST_MODEL_CACHE)
-    index = PlanIndex.open(settings, lambda: embedder)
+    index = open_index(settings, embedder)
     injected = tmp_path / "injektion.txt"
     injected.write_text(
         "Socialnämndens verksamhetsplan 2024\n\nUmeå kommun\n\n"

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.composition import build_assistant
+from assistant.composition import build_assistant, open_index
 from assistant.service import Assistant
 from index.builder import ingest_paths
 from index.embedding import Embedder
-from index.plan_index import PlanIndex
 from settings import Settings
 from tests.conftest import TEST_MODEL_CACHE
 
@@ -24,7 +23,7 @@ DOCUMENTS = Path(__file__).resolve().parent.parent / "fixtures" / "documents"
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Assistant:
     settings = Settings(data_dir=tmp_path_factory.mktemp("data"), model_dir=TEST_MODEL_CACHE)
-    index = PlanIndex.open(settings, lambda: embedder)
+    index = open_index(settings, embedder)
     report = ingest_paths(index, [DOCUMENTS], settings.ingest)
     assert not report.failed, report.failed
     return build_assistant(settings, index=index)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.composition import build_workspace
+from assistant.composition import build_workspace, open_index
 from assistant.feedback import FeedbackStore
 from assistant.service import Scope
 from assistant.workspace import Filters, Workspace, comparison_sides
@@ -36,7 +36,7 @@ def workspace(
     example_index: PlanIndex, example_settings: Settings, embedder: Embedder, tmp_path_factory
 ) -> Workspace:
     settings = copy_of_index(example_settings, tmp_path_factory.mktemp("workspace"))
-    index = PlanIndex.open(settings, lambda: embedder)
+    index = open_index(settings, embedder)
     return build_workspace(settings, index=index)
 
 
