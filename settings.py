@@ -61,6 +61,17 @@ class IngestSettings(BaseModel):
         description="Smallest share of a text that a trailing repeat of earlier text must make up "
         "before it is dropped as a repeated text layer.",
     )
+    max_file_mb: float = Field(
+        default=50,
+        gt=0,
+        description="Largest file read, in MB: a larger one is refused before it is parsed.",
+    )
+    max_text_chars: int = Field(
+        default=3_000_000,
+        gt=0,
+        description="Longest text indexed (about 1,500 pages): a longer one is refused before it "
+        "is processed, since embedding it would take the machine for hours.",
+    )
 
 
 class ChromaSettings(BaseModel):

@@ -24,7 +24,7 @@ from assistant.law_register import LawEntry, build_register
 from assistant.question import QuestionIntent
 from assistant.service import Assistant, Scope
 from assistant.sources import QuoteInContext, SectionTexts
-from index.builder import IngestReport, ingest_paths
+from index.builder import IngestReport, duplicate_of, ingest_paths
 from index.catalog import DocumentRecord
 from ingest.document import DocumentMeta, IngestError, LoadedDocument
 from ingest.loaders import SUPPORTED_SUFFIXES, load_document
@@ -194,11 +194,11 @@ class Workspace:
         if upload.suffix.lower() not in SUPPORTED_SUFFIXES:
             allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
             raise IngestError(upload, f"filtypen stöds inte (tillåtna: {allowed})")
-        loaded = load_document(upload)
-        target = str((self._settings.uploads_dir / upload.name).resolve())
-        for record in self._assistant.index.documents():
-            if record.sha256 == loaded.sha256 and record.path != target:
-                raise IngestError(upload, f"samma plan är redan inläst, som {record.file}")
+        loaded = load_document(upload, self._settings.ingest)
+        target = self._settings.uploads_dir / upload.name
+        duplicate = duplicate_of(self._assistant.index, target, loaded.sha256)
+        if duplicate is not None:
+            raise IngestError(upload, f"samma plan är redan inläst, som {duplicate.file}")
         return loaded
 
     def remove(self, path: str) -> bool:

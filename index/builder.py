@@ -6,18 +6,22 @@ reason, and the next file goes on.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from index.catalog import DocumentRecord
 from index.plan_index import PlanIndex, ProgressCallback
 from ingest.document import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, load_document
 from ingest.metadata import MetaOverrides, read_sidecar
 from ingest.pipeline import process_document
 from settings import IngestSettings
+
+logger = logging.getLogger(__name__)
 
 SIDECAR_SUFFIX = ".meta.json"
 #: Files in a plans folder that describe the folder rather than being plans.
@@ -95,6 +99,9 @@ def ingest_paths(
             _ingest_file(index, file.resolve(), settings, overrides, report, on_embedded)
         except IngestError as error:
             _fail(report, error, on_error)
+        except Exception as error:  # one file's unforeseen failure must not end the batch
+            logger.exception("Oväntat fel vid inläsning av %s", file)
+            _fail(report, IngestError(file, f"oväntat fel ({type(error).__name__})"), on_error)
         if on_done is not None:
             on_done(file)
     if prune:
@@ -111,7 +118,10 @@ def _ingest_file(
     report: IngestReport,
     progress: ProgressCallback | None,
 ) -> None:
-    loaded = load_document(file)
+    loaded = load_document(file, settings)
+    duplicate = duplicate_of(index, file, loaded.sha256)
+    if duplicate is not None:
+        raise IngestError(file, f"samma plan är redan inläst, som {duplicate.file}")
     combined = _combine(read_sidecar(file), overrides)
     if index.has_document(file, loaded.sha256) and not combined.model_dump(exclude_none=True):
         report.unchanged.append(str(file))
@@ -127,6 +137,16 @@ def _ingest_file(
     index.add_document(processed.chunks, progress)
     report.added.append(str(file))
     report.chunks += len(processed.chunks)
+
+
+def duplicate_of(index: PlanIndex, path: Path, sha256: str) -> DocumentRecord | None:
+    """The indexed document with the same bytes under another path, if any: a copy under a new
+    name would put every passage in the index twice."""
+    target = str(path.resolve())
+    return next(
+        (r for r in index.documents() if r.sha256 == sha256 and r.path != target),
+        None,
+    )
 
 
 def _combine(sidecar: MetaOverrides, given: MetaOverrides | None) -> MetaOverrides:

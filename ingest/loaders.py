@@ -37,6 +37,7 @@ from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
 from ingest.document import PAGE_BREAK, TABLE_CELL_SEPARATOR, IngestError, LoadedDocument
+from settings import IngestSettings
 
 # --- Reasons shown to the user ----------------------------------------------------------------
 
@@ -52,6 +53,23 @@ PDF_NO_PAGES = "PDF:en har inga sidor"
 PDF_NO_TEXT_LAYER = "PDF:en saknar textlager – troligen inskannad; kör OCR först"
 INVALID_DOCX = "filen är inte ett giltigt Word-dokument (.docx) – skadad, eller ett annat format"
 UNDECODABLE_HTML = "HTML-filens teckenkodning gick inte att avgöra"
+TOO_DEEP = (
+    "filen är för djupt nästlad för att läsas (trasig eller konstruerad för att fälla läsaren)"
+)
+
+
+def _too_large(size_mb: float, limit_mb: float) -> str:
+    return (
+        f"filen är {size_mb:.1f} MB; den största som läses in är {limit_mb:g} MB "
+        "(inställningen PLANASSISTENT_INGEST__MAX_FILE_MB)"
+    )
+
+
+def _too_long(chars: int, limit: int) -> str:
+    return (
+        f"texten är {chars:,} tecken; den längsta som läses in är {limit:,} tecken "
+        "(inställningen PLANASSISTENT_INGEST__MAX_TEXT_CHARS)"
+    ).replace(",", " ")
 
 
 def _unsupported_format(suffix: str) -> str:
@@ -68,16 +86,26 @@ def _unreadable(error: OSError) -> str:
 # --- Entry point ------------------------------------------------------------------------------
 
 
-def load_document(path: Path) -> LoadedDocument:
-    """Read `path` and return its text, or raise IngestError saying why it cannot be used."""
+def load_document(path: Path, limits: IngestSettings | None = None) -> LoadedDocument:
+    """Read `path` and return its text, or raise IngestError saying why it cannot be used. A file
+    larger than ``limits.max_file_mb`` is refused before it is read, a text longer than
+    ``limits.max_text_chars`` before it is processed: one huge upload must not tie up the
+    machine for hours."""
     path = Path(path)
+    limits = limits or IngestSettings()
     file_format = _format_of(path)
+    _check_size(path, limits.max_file_mb)
     raw = _read_bytes(path)
     if not raw:
         raise IngestError(path, EMPTY_FILE)
-    text = _normalise_newlines(file_format.load(path, raw))
+    try:
+        text = _normalise_newlines(file_format.load(path, raw))
+    except RecursionError as error:  # deeply nested HTML or XML exhausts the parsers' recursion
+        raise IngestError(path, TOO_DEEP) from error
     if not text.strip():
         raise IngestError(path, NO_TEXT)
+    if len(text) > limits.max_text_chars:
+        raise IngestError(path, _too_long(len(text), limits.max_text_chars))
     # Text from pdftotext keeps its form feeds: those are real pages too.
     paged = file_format.paged or PAGE_BREAK in text
     return LoadedDocument(path=path, sha256=hashlib.sha256(raw).hexdigest(), text=text, paged=paged)
@@ -93,6 +121,15 @@ def _format_of(path: Path) -> _Format:
     if suffix not in _FORMATS:
         raise IngestError(path, _unsupported_format(suffix))
     return _FORMATS[suffix]
+
+
+def _check_size(path: Path, limit_mb: float) -> None:
+    try:
+        size_mb = path.stat().st_size / 1_000_000
+    except OSError as error:
+        raise IngestError(path, _unreadable(error)) from error
+    if size_mb > limit_mb:
+        raise IngestError(path, _too_large(size_mb, limit_mb))
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -357,7 +357,10 @@ def read_sidecar(path: Path) -> MetaOverrides:
     Raises IngestError, with the reason in Swedish, when the sidecar is not valid.
     """
     sidecar = sidecar_path(path)
-    if not sidecar.is_file():
+    try:
+        if not sidecar.is_file():
+            return MetaOverrides()
+    except OSError:  # "<name>.meta.json" too long a name for the file system: it cannot exist
         return MetaOverrides()
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8"))

@@ -64,15 +64,32 @@ def test_a_bad_batch_reports_each_file_and_keeps_the_rest(tmp_path: Path, index:
     )
     legacy.write_bytes(legacy_text.encode("cp1252"))
 
-    report = ingest_paths(index, [tmp_path / "batch"], Settings().ingest)
+    copy = tmp_path / "batch" / "kopia.txt"
+    shutil.copyfile(NORRKOPING_2024, copy)
+    nested = tmp_path / "batch" / "nastlad.html"
+    nested.write_text("<div>" * 20_000 + "Text" + "</div>" * 20_000, encoding="utf-8")
+    long_name = tmp_path / "batch" / f"{'l' * 240}.txt"
+    long_name.write_text(legacy_text.replace("skuldsanering", "färdtjänst"), encoding="utf-8")
+    too_big = tmp_path / "batch" / "stor.txt"
+    too_big.write_text("Nämnden ansvarar för mycket. " * 40_000, encoding="utf-8")
+    limits = Settings().ingest.model_copy(update={"max_file_mb": 1})
+
+    report = ingest_paths(index, [tmp_path / "batch"], limits)
 
     failed = {Path(error.path).name: error.reason for error in report.failed}
-    assert set(failed) == set(bad)
+    assert set(failed) == set(bad) | {"kopia.txt", "nastlad.html", "stor.txt"}
+    assert NORRKOPING_2024.name in failed["kopia.txt"]
+    assert "nästlad" in failed["nastlad.html"]
+    assert "MAX_FILE_MB" in failed["stor.txt"]
     assert "tom" in failed["tom.txt"]
     assert "OCR" in failed["skannad.pdf"] or "textlager" in failed["skannad.pdf"]
     assert "PDF" in failed["trasig.pdf"]
-    assert [Path(p).name for p in report.added] == ["legacy.txt"]
-    assert {d.file for d in index.documents()} == {NORRKOPING_2024.name, "legacy.txt"}
+    assert [Path(p).name for p in report.added] == ["legacy.txt", long_name.name]
+    assert {d.file for d in index.documents()} == {
+        NORRKOPING_2024.name,
+        "legacy.txt",
+        long_name.name,
+    }
     hits = index.search("Socialnämndens budget 2024 i tkr", k=3)
     assert any("654 848" in hit.chunk.text for hit in hits)
     legacy_hits = index.search("skuldsanering alkohollagen", k=1, municipality="Söderköping")

@@ -25,6 +25,7 @@ from reportlab.pdfgen import canvas
 from ingest import loaders
 from ingest.document import PAGE_BREAK, IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, load_document
+from settings import IngestSettings
 from tests.conftest import (
     ALL_PLANS,
     NORRKOPING_2017,
@@ -495,3 +496,52 @@ def test_suffix_case_does_not_matter(tmp_path: Path) -> None:
     path.write_text(SODERKOPING_RESPONSIBILITY, encoding="utf-8")
 
     assert load_document(path).text == SODERKOPING_RESPONSIBILITY
+
+
+# --- protected, nested and oversized files ------------------------------------------------------
+
+
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256"])
+def test_pdf_with_aes_and_only_an_owner_password_loads(tmp_path: Path, algorithm: str) -> None:
+    plain = tmp_path / "plain.pdf"
+    write_pdf(plain, [[SODERKOPING_HEADING_1]])
+    protected = tmp_path / "skyddad.pdf"
+    writer = PdfWriter(clone_from=plain)
+    writer.encrypt(user_password="", owner_password="ägare", algorithm=algorithm)
+    writer.write(protected)
+
+    assert load_document(protected).text.strip() == SODERKOPING_HEADING_1
+
+
+def test_pdf_with_aes_and_a_user_password_is_refused_for_its_password(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.pdf"
+    write_pdf(plain, [[SODERKOPING_HEADING_1]])
+    protected = tmp_path / "last.pdf"
+    writer = PdfWriter(clone_from=plain)
+    writer.encrypt(user_password="hemligt", owner_password="ägare", algorithm="AES-256")
+    writer.write(protected)
+
+    with pytest.raises(IngestError, match="lösenord"):
+        load_document(protected)
+
+
+def test_deeply_nested_html_is_refused_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "nastlad.html"
+    path.write_text("<div>" * 20_000 + "Text" + "</div>" * 20_000, encoding="utf-8")
+    with pytest.raises(IngestError, match="nästlad"):
+        load_document(path)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "stor.txt"
+    path.write_text("Nämnden ansvarar för mycket. " * 40_000, encoding="utf-8")
+    with pytest.raises(IngestError, match="MAX_FILE_MB"):
+        load_document(path, IngestSettings(max_file_mb=1))
+
+
+def test_a_text_over_the_length_limit_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "lang.txt"
+    path.write_text("Nämnden ansvarar för mycket. " * 1_000, encoding="utf-8")
+    with pytest.raises(IngestError, match="MAX_TEXT_CHARS"):
+        load_document(path, IngestSettings(max_text_chars=10_000))
+    assert load_document(path, IngestSettings(max_text_chars=100_000)).text
