@@ -149,6 +149,12 @@ class AnswerSettings(BaseModel):
         default=0.02, ge=0, description="Prior for sentences from better-ranked passages."
     )
     closest: int = Field(default=3, ge=0, description="Closest passages shown with a refusal.")
+    max_question_chars: int = Field(
+        default=1000,
+        ge=10,
+        description="Longest question answered: a longer one is refused at once (one pasted "
+        "document as a question must not hold up everyone else's answers).",
+    )
 
 
 class OpenAISettings(BaseModel):

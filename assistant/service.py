@@ -97,6 +97,8 @@ class Assistant:
         """Answer `question`; explicit filters (organisation or municipality, year, one document's
         path) win over what the question says, and `previous` is the intent of the question it
         follows up. A streaming answerer tells `listener` its passages and text as it writes."""
+        if len(question) > self._settings.answer.max_question_chars:
+            return self._too_long(question)
         intent = resolve(question, previous)
         refusal = self._unanswerable(question, intent)
         if refusal is not None:
@@ -118,10 +120,18 @@ class Assistant:
         self, question: str, sides: list[Scope], listener: AnswerListener | None = None
     ) -> Answer:
         """One answer per chosen side (municipalities or years), whatever the question names."""
+        if len(question) > self._settings.answer.max_question_chars:
+            return self._too_long(question)
         intent = resolve(question, None)
         return self._unanswerable(question, intent) or self._compare(
             question, intent, sides, listener
         )
+
+    def _too_long(self, question: str) -> Answer:
+        """Refused before it is read: analysing a pasted document would hold up other users."""
+        limit = self._settings.answer.max_question_chars
+        message = self._templates["too_long_question"].format(chars=len(question), limit=limit)
+        return self._refusal(question, message)
 
     def _unanswerable(self, question: str, intent: QuestionIntent) -> Answer | None:
         if not intent.meaningful:

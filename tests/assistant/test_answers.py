@@ -149,6 +149,15 @@ def test_wrong_language_or_empty_input_gets_a_clear_message(
     assert answer.refused and not answer.citations and answer.answer
 
 
+def test_a_question_over_the_length_limit_is_refused_at_once(assistant: Assistant) -> None:
+    pasted = "Vilka tjänstegarantier gäller för försörjningsstöd i Norrtälje? " * 20_000
+    answer = assistant.ask(pasted)
+    assert answer.refused and not answer.citations
+    assert f"högst {Settings().answer.max_question_chars} tecken" in answer.answer
+    compared = assistant.compare(pasted, [])
+    assert compared.refused and "kortare fråga" in compared.answer
+
+
 def test_every_quote_of_many_answers_is_verbatim(assistant: Assistant) -> None:
     questions = Path(__file__).parents[2] / "benchmarks" / "queries.txt"
     for question in questions.read_text(encoding="utf-8").splitlines():
