@@ -35,7 +35,6 @@ from assistant.workspace import (  # noqa: E402
 from index.builder import ingest_paths  # noqa: E402
 from index.plan_index import PlanIndex  # noqa: E402
 from ingest.document import DocumentMeta, IngestError  # noqa: E402
-from ingest.loaders import SUPPORTED_SUFFIXES  # noqa: E402
 from ingest.metadata import MetaOverrides  # noqa: E402
 from settings import Settings, get_settings  # noqa: E402
 
@@ -58,7 +57,6 @@ EXAMPLES = {
 ALL = ""  # the value of "no filter" in every dropdown
 DOCUMENT_COLUMNS = ["Titel", "Organisation", "Nämnd", "Dokumenttyp", "År", "Textavsnitt", "Fil"]
 LAW_COLUMNS = ["Lag eller föreskrift", "SFS-nummer", "Förkortning", "Planer", "Avsnitt"]
-UPLOAD_TYPES = sorted(SUPPORTED_SUFFIXES)
 THEME = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"])
 CSS = """
 .tom { color: #666; font-style: italic; padding: 1em; }
@@ -393,9 +391,9 @@ class App:
         with gr.Row():
             with gr.Column():
                 gr.Markdown("### Ladda upp en plan\nPDF, DOCX, TXT, Markdown eller HTML.")
-                upload = gr.File(
-                    label="Planfil", file_types=UPLOAD_TYPES, type="filepath", elem_id="uppladdning"
-                )
+                # No file_types: Gradio would refuse another type in English; detect() says
+                # why in Swedish, naming the types it reads.
+                upload = gr.File(label="Planfil", type="filepath", elem_id="uppladdning")
                 title = gr.Textbox(label="Titel", elem_id="meta-titel")
                 with gr.Row():
                     municipality = gr.Textbox(label="Kommun", elem_id="meta-kommun")

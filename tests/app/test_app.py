@@ -339,6 +339,24 @@ def test_upload_override_ask_and_remove(page: Page, served: Served, tmp_path: Pa
     screenshot(page, "app-5d-borttagen")
 
 
+def test_an_unsupported_file_type_is_refused_in_swedish_naming_the_file(
+    page: Page, served: Served, tmp_path: Path
+) -> None:
+    program = tmp_path / "program.exe"
+    program.write_bytes(b"MZ" + bytes(200))
+    documents_before = served.workspace.documents()
+
+    open_app(page, served)
+    open_tab(page, "Dokument")
+    page.locator("#uppladdning input[type=file]").set_input_files(program)
+
+    status = page.locator("#uppladdning-status")
+    expect(status).to_contain_text("program.exe: filtypen stöds inte")
+    expect(status).not_to_contain_text("Invalid")
+    expect(page.locator("#las-in")).to_be_disabled()
+    assert served.workspace.documents() == documents_before
+
+
 def test_markup_in_a_plan_is_shown_as_text_and_never_runs(page: Page, served: Served) -> None:
     open_app(page, served)
     document = page.get_by_role("combobox", name="Dokument", exact=True)
