@@ -102,10 +102,8 @@ def pairs(items: Sequence[GoldItem], corpus: Path) -> list[Pair]:
         found += [Pair(sentence, passage, faithful=True) for sentence in faithful]
         # The next item about the same organisation (in file order, wrapping) with another passage.
         later = golds[at + 1 :] + golds[:at]
-        other = next(
-            (g for g in later if g[0] == organisation and g[2] not in passage and quote not in g[3]),
-            None,
-        )
+        elsewhere = (g for g in later if g[2] not in passage and quote not in g[3])
+        other = next((g for g in elsewhere if g[0] == organisation), None)
         if other is not None:
             _, _, other_quote, other_passage = other
             found += [Pair(sentence, other_passage, faithful=False) for sentence in faithful]
