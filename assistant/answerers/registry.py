@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from assistant.answerers.base import Answerer
 from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.answerers.openai_chat import ChatAnswerer
 from assistant.table_answers import ChunkLookup
 from settings import Settings
 
@@ -24,6 +25,7 @@ def _extractive(
 
 ANSWERERS: dict[str, Factory] = {
     "extractive": _extractive,
+    "openai": ChatAnswerer,
 }
 
 
