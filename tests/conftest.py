@@ -75,3 +75,7 @@ def copy_of_index(example_settings: Settings, data_dir: Path) -> Settings:
     """Settings for a copy of the example index under `data_dir`: for tests that change it."""
     shutil.copytree(example_settings.index_dir, data_dir / "index")
     return Settings(data_dir=data_dir, model_dir=TEST_MODEL_CACHE)
+
+
+# The fake chat-completions server, as a fixture for every test (`tests.fakes.chat_server`).
+from tests.fakes.chat_server import chat_server  # noqa: E402, F401
