@@ -24,7 +24,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import httpx
 import openai
@@ -54,17 +54,6 @@ _MODEL_ERRORS = (openai.OpenAIError, httpx.HTTPError, ValueError, LookupError, T
 
 class ModelFailure(Exception):
     """The model gave nothing that can be shown; the message says why (in Swedish)."""
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A numbered passage the model is given: a unit's verbatim text as its citation quotes it."""
-
-    citation: Citation
-
-    @property
-    def number(self) -> int:
-        return self.citation.id
 
 
 class ChatAnswerer:
@@ -97,18 +86,17 @@ class ChatAnswerer:
             return self._fallback.answer(request, on_text)
         passages = self.passages(request.judgement)
         try:
-            text = self._complete(request.question, passages, on_text)
-            return self._verified(text, {p.number: p.citation for p in passages})
+            text = self._written(request.question, passages, on_text)
+            return self._verified(text, {passage.id: passage for passage in passages})
         except ModelFailure as failure:
             reason = str(failure)
-        except _MODEL_ERRORS as error:
-            reason = f"modellen kunde inte svara: {type(error).__name__}: {error}"
         logger.warning("Modellens svar visas inte, det extraktiva svaret visas: %s", reason)
         return replace(self._fallback.answer(request), fallback_reason=reason)
 
-    def passages(self, judgement: Judgement) -> list[Passage]:
-        """The selection the extractive answerer would quote, then further answering units (best
-        first) while there are fewer than `openai.passages`; numbered from 1."""
+    def passages(self, judgement: Judgement) -> list[Citation]:
+        """The numbered passages the model is given, each as the citation that quotes it (its id
+        is its number, from 1): the selection the extractive answerer would quote, then further
+        answering units (best first) while there are fewer than `openai.passages`."""
         chosen = self._selection.select(judgement)
         keys = {(u.chunk.id, u.index) for u in chosen}
         for unit in judgement.answering:
@@ -117,9 +105,9 @@ class ChatAnswerer:
             if (unit.chunk.id, unit.index) not in keys:
                 keys.add((unit.chunk.id, unit.index))
                 chosen.append(unit)
-        return [Passage(self._citation(number, unit)) for number, unit in enumerate(chosen, 1)]
+        return [self._citation(number, unit) for number, unit in enumerate(chosen, 1)]
 
-    def messages(self, question: str, passages: list[Passage]) -> list[ChatCompletionMessageParam]:
+    def messages(self, question: str, passages: list[Citation]) -> list[ChatCompletionMessageParam]:
         """The system prompt (the same for every question) and the question with its fenced
         passages."""
         refusal = self._templates["refusal"]
@@ -140,8 +128,8 @@ class ChatAnswerer:
             number, unit.chunk, unit.text, header=place.table.header, header_chunk=header_chunk
         )
 
-    def _fenced(self, passage: Passage) -> str:
-        citation, labels = passage.citation, self._templates
+    def _fenced(self, citation: Citation) -> str:
+        labels = self._templates
         metadata = {
             labels["label_title"]: citation.title,
             labels["label_organisation"]: citation.organisation or citation.municipality,
@@ -152,12 +140,21 @@ class ChatAnswerer:
         }
         lines = [f"{label}: {value}" for label, value in metadata.items() if value]
         return self._templates["passage"].format(
-            number=passage.number,
+            number=citation.id,
             metadata=neutralised("\n".join(lines)),
             text=neutralised(citation.quote),
         )
 
-    def _complete(self, question: str, passages: list[Passage], on_text: TextSink | None) -> str:
+    def _written(self, question: str, passages: list[Citation], on_text: TextSink | None) -> str:
+        """The model's text; whatever the endpoint does wrong is a `ModelFailure`."""
+        try:
+            return self._complete(question, passages, on_text)
+        except _MODEL_ERRORS as error:
+            raise ModelFailure(
+                f"modellen kunde inte svara: {type(error).__name__}: {error}"
+            ) from error
+
+    def _complete(self, question: str, passages: list[Citation], on_text: TextSink | None) -> str:
         """The model's text, streamed to ``on_text`` piece by piece when streaming is on."""
         options, messages = self._settings, self.messages(question, passages)
         if not options.stream:
