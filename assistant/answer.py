@@ -3,9 +3,9 @@
 The JSON of `Answer` is the public contract of `ask --json` (extra keys may be added, none removed):
 {question, answer, refused, citations: [{id, file, title, organisation, municipality, year, date,
 section, page, quote, header}], comparison: null | [{organisation, municipality, year, answer,
-refused, citations}], answerer, verified, fallback_reason}; `header` is null unless the quote is
-a table row; `municipality` is the kommun's short name, null for a region; `date` is a protocol's
-meeting date.
+refused, citations}], answerer, verified, fallback_reason, dropped_sentences}; `header` is null
+unless the quote is a table row; `municipality` is the kommun's short name, null for a region;
+`date` is a protocol's meeting date.
 """
 
 from __future__ import annotations
@@ -102,4 +102,9 @@ class Answer(BaseModel):
         default=None,
         description="Why the configured answerer's draft was not shown and the extractive "
         "answer is; null when it was shown.",
+    )
+    dropped_sentences: int = Field(
+        default=0,
+        description="Sentences of the configured answerer's draft left out because the passages "
+        "they cite do not support them (the rest was shown).",
     )

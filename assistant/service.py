@@ -238,6 +238,7 @@ class Assistant:
             answerer=self.answerer,
             verified=draft.verified,
             fallback_reason=draft.fallback_reason,
+            dropped_sentences=len(draft.dropped),
         )
 
     def _drafted(self, request: AnswerRequest, listener: AnswerListener | None) -> Draft:
@@ -420,13 +421,14 @@ def _side_query(intent: QuestionIntent, scope: Scope) -> str:
     return " ".join(part for part in (intent.topic, scope.label) if part)
 
 
-def _provenance(answers: list[Answer]) -> dict[str, str | bool | None]:
-    """Who wrote an answer of several parts or sides: verified if every part was, and the first
-    part's reason to fall back, if any."""
+def _provenance(answers: list[Answer]) -> dict[str, str | bool | int | None]:
+    """Who wrote an answer of several parts or sides: verified if every part was, the first
+    part's reason to fall back, if any, and the sentences dropped from all parts."""
     return {
         "answerer": answers[0].answerer,
         "verified": all(answer.verified for answer in answers),
         "fallback_reason": next((a.fallback_reason for a in answers if a.fallback_reason), None),
+        "dropped_sentences": sum(answer.dropped_sentences for answer in answers),
     }
 
 

@@ -42,6 +42,9 @@ ALL_PLANS = [
     NORRKOPING_2024_PROGRAM,
 ]
 
+#: The fake chat-completions server's fixture, for every test (`tests.fakes.chat_server`).
+pytest_plugins = ["tests.fakes.chat_server"]
+
 
 @pytest.fixture(scope="session")
 def plan_texts() -> dict[str, str]:

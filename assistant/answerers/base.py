@@ -50,13 +50,16 @@ class Draft:
 
     ``verified``: every statement was checked against its citations (the extractive answerer's
     are quotes, so they are by construction); ``fallback_reason``: why another answerer's draft was
-    not shown and this one is (None: it is the configured answerer's own)."""
+    not shown and this one is (None: it is the configured answerer's own); ``dropped``: the
+    sentences a verified draft left out because their citations did not support them, each with
+    the reason."""
 
     text: str
     refused: bool
     citations: list[Citation] = field(default_factory=list)
     verified: bool = True
     fallback_reason: str | None = None
+    dropped: list[str] = field(default_factory=list)
 
 
 class Answerer(Protocol):

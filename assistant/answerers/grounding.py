@@ -10,7 +10,8 @@ import re
 from assistant.answer import Citation
 from assistant.answerers.base import Draft
 
-_MARKER = re.compile(r"\[\d+\]")
+#: A citation marker "[3]"; its group is the number.
+MARKER = re.compile(r"\[(\d+)\]")
 _NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3})*(?:[,.:]\d+)?")
 #: Numbers one space apart, each with its decimals: the cells of a row, the years of a header.
 _NUMBER_RUN = re.compile(r"\d+(?:[,.:]\d+)?(?:[ \u00a0]\d+(?:[,.:]\d+)?)*")
@@ -21,7 +22,7 @@ class UngroundedAnswer(ValueError):
 
 
 def numbers_in(text: str) -> set[str]:
-    return {" ".join(n.split()) for n in _NUMBER.findall(_MARKER.sub(" ", text))}
+    return {" ".join(n.split()) for n in _NUMBER.findall(MARKER.sub(" ", text))}
 
 
 def numbers_standing_in(text: str) -> set[str]:
@@ -29,7 +30,7 @@ def numbers_standing_in(text: str) -> set[str]:
     row "100 115 110" holds the cells "100", "115" and "110" as well as what reads as one number,
     and a header "2025 2026 2027" the years 2025, 2026 and 2027."""
     found = numbers_in(text)
-    for run in _NUMBER_RUN.findall(_MARKER.sub(" ", text)):
+    for run in _NUMBER_RUN.findall(MARKER.sub(" ", text)):
         tokens = run.split()
         found |= {
             " ".join(tokens[first:last])
@@ -45,12 +46,12 @@ def check_grounding(draft: Draft) -> Draft:
     verksamhetsplan 2023")."""
     if draft.refused:
         return draft
-    known = {f"[{c.id}]" for c in draft.citations}
+    known = {str(c.id) for c in draft.citations}
     # A plan's own reference marks ("… KASAM [7].") stand in its quotes: they are no markers.
-    quoted = {mark for c in draft.citations for mark in _MARKER.findall(c.quote)}
-    unknown = set(_MARKER.findall(draft.text)) - known - quoted
+    quoted = {number for c in draft.citations for number in MARKER.findall(c.quote)}
+    unknown = set(MARKER.findall(draft.text)) - known - quoted
     if unknown or not draft.citations:
-        raise UngroundedAnswer(f"markörer utan källa: {sorted(unknown)}")
+        raise UngroundedAnswer(f"markörer utan källa: {[f'[{n}]' for n in sorted(unknown)]}")
     supported = supported_numbers(draft.citations)
     unsupported = numbers_in(draft.text) - supported
     if unsupported:

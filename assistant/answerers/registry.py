@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from assistant.answerers.base import Answerer
 from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.answerers.openai_chat import ChatAnswerer
+from assistant.answerers.openai_chat import unavailable as endpoint_unavailable
 from assistant.table_answers import ChunkLookup
 from settings import Settings
 
@@ -24,13 +26,14 @@ def _extractive(
 
 ANSWERERS: dict[str, Factory] = {
     "extractive": _extractive,
+    "openai": ChatAnswerer,
 }
 
 
 #: Why an answerer cannot answer with these settings (not configured, not reachable); None: it can.
 Availability = Callable[[Settings], str | None]
 
-AVAILABILITY: dict[str, Availability] = {}
+AVAILABILITY: dict[str, Availability] = {"openai": endpoint_unavailable}
 
 
 def unavailable(settings: Settings) -> str | None:

@@ -1,7 +1,8 @@
 """The contract every answerer keeps, run against each registered one (as the index tests run
 against both Chroma modes): grounded answers, honest refusals, markers numbered in order, each
 side of a comparison with its own citations. A generative answerer runs against a local
-chat-completions server (`tests.fakes`) whose model answers faithfully from its passages."""
+chat-completions server (`tests.fakes.chat_server`) whose model answers faithfully from its
+passages (`echo`). A new answerer registered in `ANSWERERS` joins this suite by itself."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from assistant.composition import build_assistant
 from assistant.service import Assistant
 from index.plan_index import PlanIndex
 from settings import Settings
+from tests.fakes.chat_server import FakeChatServer
 
 pytestmark = pytest.mark.slow
 
@@ -37,14 +39,12 @@ def assistant(
 
 def configured(name: str, settings: Settings, request: pytest.FixtureRequest) -> Settings:
     """The settings that make ``name`` the answerer; a generative one talks to a local fake."""
-    answer = settings.answer.model_copy(update={"answerer": name})
-    update: dict[str, object] = {"answer": answer}
     if name == "openai":
-        server = request.getfixturevalue("faithful_chat_server")
-        update["openai"] = settings.openai.model_copy(
-            update={"base_url": server.base_url, "model": "trogen", "timeout": 10.0}
-        )
-    return settings.model_copy(update=update)
+        server = FakeChatServer().start()  # its model answers faithfully (`echo`)
+        request.addfinalizer(server.stop)
+        return server.settings(settings)
+    answer = settings.answer.model_copy(update={"answerer": name})
+    return settings.model_copy(update={"answer": answer})
 
 
 def all_citations(answer: Answer) -> list[Citation]:

@@ -1,0 +1,1 @@
+"""Fakes of what the assistant talks to: a chat-completions server."""
