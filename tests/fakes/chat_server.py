@@ -36,12 +36,14 @@ _PASSAGE = re.compile(r'<källa nr="(\d+)">.*?^Text: (.*?)\n</källa>', re.DOTAL
 @dataclass(frozen=True)
 class Reply:
     """What the fake model answers: ``text`` (status 200), or an error ``status``, after ``delay``
-    seconds; ``body`` replaces the whole response body (malformed output)."""
+    seconds; ``body`` replaces the whole response body (malformed output); a streamed text comes
+    a word every ``pace`` seconds (a model writing)."""
 
     text: str = ""
     status: int = 200
     delay: float = 0.0
     body: str | None = None
+    pace: float = 0.0
 
 
 Request = dict[str, Any]
@@ -144,7 +146,7 @@ def _handler(server: FakeChatServer) -> type[BaseHTTPRequestHandler]:
                 elif reply.body is not None:
                     self._send(200, reply.body)
                 elif request.get("stream"):
-                    self._stream(reply.text)
+                    self._stream(reply.text, reply.pace)
                 else:
                     self._send(200, json.dumps(_completion(reply.text)))
             except (BrokenPipeError, ConnectionResetError):
@@ -158,7 +160,7 @@ def _handler(server: FakeChatServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def _stream(self, text: str) -> None:
+        def _stream(self, text: str, pace: float) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Connection", "close")
@@ -166,6 +168,7 @@ def _handler(server: FakeChatServer) -> type[BaseHTTPRequestHandler]:
             for chunk in _chunks(text):
                 self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                 self.wfile.flush()
+                time.sleep(pace)
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()
             self.close_connection = True

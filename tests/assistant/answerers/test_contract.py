@@ -67,7 +67,7 @@ def test_an_answer_is_grounded_and_names_its_answerer(assistant: Assistant, ques
     assert not answer.refused, answer.answer
     assert_grounded(answer, assistant.index)
     assert answer.answerer == assistant.answerer
-    assert answer.verified
+    assert answer.verified and answer.fallback_reason is None
 
 
 @pytest.mark.parametrize("question", ANSWERED)
