@@ -3,6 +3,7 @@
 A generated answer is checked one sentence at a time (a bullet line is a sentence; its [n]
 markers stay with it). A sentence is kept only if
 - it ends with at least one marker, and every marker names a passage the writer was given;
+- it says something: a content word or a number besides its markers;
 - every number in it (amounts, dates, SFS numbers, shares) stands in the passages it cites
   (`assistant.answerers.grounding`), and so does every kommun or region it names;
 - at least ``min_word_support`` of its content words stand in the passages it cites (quote, table
@@ -137,6 +138,8 @@ def _problem(
     unknown = sorted({n for n in markers if n not in passages})
     if unknown:
         return f"hänvisar till källor som inte gavs: {unknown}"
+    if not normaliser.terms(MARKER.sub(" ", sentence.text)) and not numbers_in(sentence.text):
+        return "säger ingenting utöver sina markörer"  # a real model answered "[1]" alone
     cited = [passages[n] for n in dict.fromkeys(markers)]
     unsupported = sorted(numbers_in(sentence.text) - supported_numbers(cited))
     if unsupported:

@@ -36,14 +36,17 @@ _PASSAGE = re.compile(r'<källa nr="(\d+)">.*?^Text: (.*?)\n</källa>', re.DOTAL
 @dataclass(frozen=True)
 class Reply:
     """What the fake model answers: ``text`` (status 200), or an error ``status``, after ``delay``
-    seconds; ``body`` replaces the whole response body (malformed output); a streamed text comes
-    a word every ``pace`` seconds (a model writing)."""
+    seconds; ``body`` replaces the whole response body (malformed output, or a recorded one); a
+    streamed text comes a word every ``pace`` seconds (a model writing), or as the recorded
+    ``events``."""
 
     text: str = ""
     status: int = 200
     delay: float = 0.0
     body: str | None = None
     pace: float = 0.0
+    #: A recorded server-sent-event stream, sent byte for byte to a streaming request.
+    events: bytes | None = None
 
 
 Request = dict[str, Any]
@@ -143,6 +146,8 @@ def _handler(server: FakeChatServer) -> type[BaseHTTPRequestHandler]:
                 if reply.status != 200:
                     error = {"error": {"message": "scripted failure", "type": "server_error"}}
                     self._send(reply.status, json.dumps(error))
+                elif request.get("stream") and reply.events is not None:
+                    self._replay(reply.events)
                 elif reply.body is not None:
                     self._send(200, reply.body)
                 elif request.get("stream"):
@@ -170,6 +175,15 @@ def _handler(server: FakeChatServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.flush()
                 time.sleep(pace)
             self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+            self.close_connection = True
+
+        def _replay(self, events: bytes) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(events)
             self.wfile.flush()
             self.close_connection = True
 
