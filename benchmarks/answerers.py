@@ -9,13 +9,19 @@ model endpoint and minutes per set.
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from assistant.answerers.registry import ANSWERERS, unavailable
 from assistant.runtime import configure_runtime
 from eval.command import run_set
 from eval.metrics import CITATION_ACCURACY, COMPLETENESS, FALSE_REFUSAL, REFUSAL
-from eval.registry import EVAL_SETS
+from eval.registry import EVAL_SETS, EvalSet
 from eval.runner import EvalResult
 from settings import Settings, get_settings
 
@@ -45,7 +51,23 @@ def row(name: str, set_name: str, result: EvalResult) -> str:
     )
 
 
+@contextmanager
+def first_items(eval_set: EvalSet, limit: int | None) -> Iterator[EvalSet]:
+    """The set, or the set cut to its first ``limit`` questions (a slow model: minutes each)."""
+    if limit is None:
+        yield eval_set
+        return
+    lines = eval_set.questions.read_text(encoding="utf-8").splitlines()[:limit]
+    with tempfile.TemporaryDirectory() as folder:
+        cut = Path(folder) / eval_set.questions.name
+        cut.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        yield dataclasses.replace(eval_set, questions=cut)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, help="Only the first N questions of each set.")
+    args = parser.parse_args()
     configure_runtime()
     settings = get_settings()
     header = "".join(f"{heading:>10}" for heading in COLUMNS.values())
@@ -61,7 +83,8 @@ def main() -> None:
             if missing is not None:
                 print(f"{name:<11} {eval_set.name}: hoppas över: {missing}", file=sys.stderr)
                 continue
-            result = run_set(eval_set, configured, progress=False)
+            with first_items(eval_set, args.limit) as asked:
+                result = run_set(asked, configured, progress=False)
             print(row(name, eval_set.name, result), flush=True)
 
 
