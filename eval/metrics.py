@@ -36,6 +36,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from assistant.answer import Answer, Citation
+from assistant.answerers.grounding import stretches
 from ingest.document import Chunk
 
 HIT_AT_1 = "hit@1"
@@ -124,12 +125,7 @@ def cell_numbers(text: str) -> set[str]:
     digit groups counts, normalised like `numbers_in`."""
     found: set[str] = set()
     for run in _DIGIT_GROUPS.findall(text.translate(_SPACES)):
-        groups = run.split()
-        found |= {
-            "".join(groups[first:last])
-            for first in range(len(groups))
-            for last in range(first + 1, len(groups) + 1)
-        }
+        found |= stretches(run.split(), "")
     return found
 
 

@@ -29,7 +29,7 @@ from dataclasses import replace
 
 import httpx
 import openai
-from openai.types.chat import ChatCompletionChunk, ChatCompletionMessageParam
+from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam
 
 from assistant.answer import Citation
 from assistant.answerability import Judgement
@@ -164,25 +164,18 @@ class ChatAnswerer:
         self, question: str, passages: list[Citation], listener: AnswerListener | None
     ) -> str:
         """The model's text, told to ``listener`` piece by piece when streaming is on."""
-        options, messages = self._settings, self.messages(question, passages)
-        if not options.stream:
-            response = self._client.chat.completions.create(
-                model=options.model,
-                messages=messages,
-                temperature=options.temperature,
-                max_tokens=options.max_tokens,
-                stream=False,
-            )
-            return response.choices[0].message.content or ""
-        stream = self._client.chat.completions.create(
+        options = self._settings
+        response = self._client.chat.completions.create(
             model=options.model,
-            messages=messages,
+            messages=self.messages(question, passages),
             temperature=options.temperature,
             max_tokens=options.max_tokens,
-            stream=True,
+            stream=options.stream,
         )
+        if isinstance(response, ChatCompletion):
+            return response.choices[0].message.content or ""
         pieces: list[str] = []
-        for piece in _deltas(stream):
+        for piece in _deltas(response):
             pieces.append(piece)
             if listener is not None:
                 listener.text(piece)

@@ -91,21 +91,6 @@ def test_weak_evidence_is_refused_with_closest_passages_and_no_citations(
     assert_grounded(answer, example_index)
 
 
-def test_comparison_answers_each_side_with_its_own_citations(assistant: Assistant) -> None:
-    answer = assistant.ask(
-        "vad prioriterar Norrköping respektive Norrtälje när det gäller våld i nära relationer?"
-    )
-    assert answer.comparison is not None
-    sides = {side.municipality: side for side in answer.comparison}
-    assert set(sides) == {"Norrköping", "Norrtälje"}
-    for name, side in sides.items():
-        assert not side.refused and side.citations
-        assert {c.municipality for c in side.citations} == {name}
-        for citation in side.citations:
-            assert f"[{citation.id}]" in side.answer
-    assert_grounded(answer, assistant.index)
-
-
 def test_a_silent_side_of_a_comparison_says_so(assistant: Assistant) -> None:
     answer = assistant.ask("jämför Norrtälje och Linköping när det gäller hemlöshet")
     assert answer.comparison is not None
