@@ -36,7 +36,6 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from assistant.answer import Answer, Citation
-from assistant.answerers.grounding import stretches
 from ingest.document import Chunk
 
 HIT_AT_1 = "hit@1"
@@ -125,7 +124,12 @@ def cell_numbers(text: str) -> set[str]:
     digit groups counts, normalised like `numbers_in`."""
     found: set[str] = set()
     for run in _DIGIT_GROUPS.findall(text.translate(_SPACES)):
-        found |= stretches(run.split(), "")
+        groups = run.split()
+        found |= {
+            "".join(groups[first:last])
+            for first in range(len(groups))
+            for last in range(first + 1, len(groups) + 1)
+        }
     return found
 
 

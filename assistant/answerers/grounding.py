@@ -31,17 +31,13 @@ def numbers_standing_in(text: str) -> set[str]:
     and a header "2025 2026 2027" the years 2025, 2026 and 2027."""
     found = numbers_in(text)
     for run in _NUMBER_RUN.findall(MARKER.sub(" ", text)):
-        found |= stretches(run.split(), " ")
+        tokens = run.split()
+        found |= {
+            " ".join(tokens[first:last])
+            for first in range(len(tokens))
+            for last in range(first + 1, len(tokens) + 1)
+        }
     return found
-
-
-def stretches(tokens: list[str], joiner: str) -> set[str]:
-    """Every stretch of adjacent ``tokens``, joined: the cells of a row read as one number."""
-    return {
-        joiner.join(tokens[first:last])
-        for first in range(len(tokens))
-        for last in range(first + 1, len(tokens) + 1)
-    }
 
 
 def check_grounding(draft: Draft) -> Draft:

@@ -9,8 +9,6 @@ from collections.abc import Callable
 
 from assistant.answerers.base import Answerer
 from assistant.answerers.extractive import ExtractiveAnswerer
-from assistant.answerers.openai_chat import ChatAnswerer
-from assistant.answerers.openai_chat import unavailable as endpoint_unavailable
 from assistant.table_answers import ChunkLookup
 from settings import Settings
 
@@ -24,16 +22,32 @@ def _extractive(
     return fallback
 
 
+def _openai(
+    settings: Settings, chunks: ChunkLookup | None, fallback: ExtractiveAnswerer
+) -> Answerer:
+    # Imported when chosen: the openai client takes half a second to import, which the default
+    # answerer's start-up (the app's, a CLI question's) should not pay.
+    from assistant.answerers.openai_chat import ChatAnswerer
+
+    return ChatAnswerer(settings, chunks, fallback)
+
+
+def _openai_unavailable(settings: Settings) -> str | None:
+    from assistant.answerers.openai_chat import unavailable
+
+    return unavailable(settings)
+
+
 ANSWERERS: dict[str, Factory] = {
     "extractive": _extractive,
-    "openai": ChatAnswerer,
+    "openai": _openai,
 }
 
 
 #: Why an answerer cannot answer with these settings (not configured, not reachable); None: it can.
 Availability = Callable[[Settings], str | None]
 
-AVAILABILITY: dict[str, Availability] = {"openai": endpoint_unavailable}
+AVAILABILITY: dict[str, Availability] = {"openai": _openai_unavailable}
 
 
 def unavailable(settings: Settings) -> str | None:
