@@ -311,18 +311,20 @@ class Assistant:
         of_year = (
             {r.path for r in documents.in_scope(scope, surely=False)} if must_mention else set()
         )
+        # Words are matched on the topic: the organisation and year are filters, not content (in
+        # the lexical search too, where a plan's own name in every heading would outweigh the
+        # topic). A month is content where it filters no protocol ("ärenden i december" in a
+        # plan), and a year no document covers is content: a column of a table.
+        words = (intent.topic if query == intent.text else analyse(query).topic) or query
+        if scope.date is not None:
+            words = f"{words} {MONTH_NAMES[scope.date.month - 1]}"
         query_vector = np.asarray(self._index.embed_query(query), dtype=np.float32)
         hits = self._index.search(
-            query,
+            f"{words} {must_mention}" if must_mention else words,
             k=self._settings.answer.passages,
             embedding=query_vector.tolist(),
             paths=paths,
         )
-        # Words are matched on the topic: the organisation and year are filters, not content. A
-        # month is content too where it filters no protocol ("ärenden i december" in a plan).
-        words = (intent.topic if query == intent.text else analyse(query).topic) or query
-        if scope.date is not None:
-            words = f"{words} {MONTH_NAMES[scope.date.month - 1]}"
         evidence = self._scorer.score(words, query_vector, hits, self._index.unit_vectors)
         if must_mention:
             evidence = [u for u in evidence if u.chunk.path in of_year or u.mentions(must_mention)]
