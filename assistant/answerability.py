@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.evidence import EvidenceScorer, ScoredUnit
-from assistant.expectation import Expectation, Expected, expectation, holds_expected
+from assistant.expectation import CHECKED, Expectation, Expected, expectation, holds_expected
 from assistant.terms import Term, present
 from index.unit_vectors import embedding_texts
 from ingest.document import Chunk
@@ -63,9 +63,11 @@ class AnswerabilityJudge:
         threshold = self._settings.min_score_checked if asked.checked else self._settings.min_score
         judged = evidence[: self._settings.judged_units]
         searched = _documents(evidence)
-        if not any(u.score >= threshold and self.fits(u, asked) for u in judged):
+        labelled = self._labelled_values(judged, asked)
+        fitting = [u for u in judged if self.fits(u, asked)] + labelled[1::2]
+        if not any(u.score >= threshold for u in fitting):
             return Judgement(asked, searched=searched)
-        answering = [u for u in evidence if self.fits(u, asked)]
+        answering = _unique(labelled + [u for u in evidence if self.fits(u, asked)])
         key = self._key_terms(question)
         keyed = [u for u in answering if self._holds_terms(u, key)]
         return Judgement(asked, answering, keyed, searched)
@@ -75,6 +77,28 @@ class AnswerabilityJudge:
         context = unit_context(unit)
         if not _holds(unit.text, context, asked.expected):
             return False
+        if asked.focus is None:
+            return True
+        forms = self._scorer.unit_forms(unit.chunk)[unit.index]
+        return present(self._scorer.term(asked.focus), forms)
+
+    def _labelled_values(self, judged: list[ScoredUnit], asked: Expectation) -> list[ScoredUnit]:
+        """Labels and the bare values they name, in pairs (label, value): in a flattened
+        indicator table the label ("Brukaren känner sig trygg …, andel (%)") and its value
+        ("74,5%") are blocks of their own, so neither holds both the focus and the value. The
+        value carries its label's score."""
+        if asked.expected not in CHECKED:
+            return []
+        pairs: list[ScoredUnit] = []
+        for label in judged:
+            if self.fits(label, asked) or not self._names_focus(label, asked):
+                continue
+            value = _value_after(label, asked.expected)
+            if value is not None:
+                pairs += [label, value]
+        return pairs
+
+    def _names_focus(self, unit: ScoredUnit, asked: Expectation) -> bool:
         if asked.focus is None:
             return True
         forms = self._scorer.unit_forms(unit.chunk)[unit.index]
@@ -93,12 +117,39 @@ class AnswerabilityJudge:
         return bool(terms) and all(present(term, forms) for term in terms)
 
 
+def _unique(units: list[ScoredUnit]) -> list[ScoredUnit]:
+    """Each unit once, where it first comes."""
+    first: dict[tuple[str, int], ScoredUnit] = {}
+    for unit in units:
+        first.setdefault((unit.chunk.id, unit.index), unit)
+    return list(first.values())
+
+
 def _documents(evidence: list[ScoredUnit]) -> list[Chunk]:
     """A chunk of each document of the evidence, the document of the best passage first."""
     first: dict[str, Chunk] = {}
     for unit in sorted(evidence, key=lambda u: u.rank):
         first.setdefault(unit.chunk.path, unit.chunk)
     return list(first.values())[:MAX_SEARCHED_NAMED]
+
+
+#: The most words besides numbers a bare value may have ("74,5%", "(2023, Kolada)", "12 st").
+_BARE_VALUE_WORDS = 3
+
+
+def _value_after(label: ScoredUnit, expected: Expected) -> ScoredUnit | None:
+    """The bare value right after a label (the next unit with a number, if it is the next one or
+    the one after a line of words without numbers), if it holds the kind asked for."""
+    texts = label.chunk.unit_texts()
+    for index in range(label.index + 1, min(label.index + 3, len(texts))):
+        text = texts[index]
+        if not _NUMBER.search(text):
+            continue
+        words = [w for w in text.split() if not _NUMBER.search(w)]
+        if len(words) > _BARE_VALUE_WORDS or not holds_expected(text, expected):
+            return None
+        return ScoredUnit(label.chunk, label.rank, index, label.score, label.dense, label.lexical)
+    return None
 
 
 def unit_context(unit: ScoredUnit) -> str:

@@ -32,6 +32,16 @@ Nämnderna får höja sina avgifter med högst de procenttal som anges nedan.
 
 Färdtjänst och sjukresor 5,0
 
+Brukarnöjdhet
+
+Brukaren känner sig trygg med hemtjänstens personal, andel (%) enligt brukarundersökningen.
+
+74,5%
+
+Brukaren har fått välja vilken tid hjälpen ges.
+
+Mål 2026
+
 Ekonomi
 
 Driftbudget (tkr) Budget 2025 Plan 2026
@@ -90,6 +100,22 @@ def test_judgement(
 ) -> None:
     evidence = [unit(chunks, start) for start in units]
     assert judge.judge(question, evidence).answerable is answerable
+
+
+def test_a_label_answers_with_the_bare_value_after_it(
+    judge: AnswerabilityJudge, chunks: list[Chunk]
+) -> None:
+    label = unit(chunks, "Brukaren känner sig trygg")
+    judgement = judge.judge("Hur stor andel av brukarna känner sig trygga med personalen?", [label])
+    assert [u.text for u in judgement.answering[:2]] == [label.text, "74,5%"]
+    assert judgement.answering[1].score == label.score
+
+
+def test_a_label_without_a_value_of_the_kind_asked_for_does_not_answer(
+    judge: AnswerabilityJudge, chunks: list[Chunk]
+) -> None:
+    label = unit(chunks, "Brukaren har fått välja")  # followed by a year, not a share
+    assert not judge.judge("Hur stor andel av brukarna får välja tid?", [label]).answerable
 
 
 def test_a_unit_below_the_threshold_does_not_answer(
