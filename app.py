@@ -34,6 +34,7 @@ from assistant.workspace import (  # noqa: E402
 )
 from index.builder import ingest_paths  # noqa: E402
 from index.plan_index import PlanIndex  # noqa: E402
+from index.writer_lock import IndexBusy  # noqa: E402
 from ingest.document import DocumentMeta, IngestError  # noqa: E402
 from ingest.metadata import MetaOverrides  # noqa: E402
 from settings import Settings, get_settings  # noqa: E402
@@ -96,6 +97,23 @@ CSS = """
 """
 #: How the page looks (Gradio 6 takes these at launch); the browser tests serve it the same way.
 LOOK: dict[str, Any] = {"theme": THEME, "css": CSS}
+#: Said with every refused upload or removal: this app stays a reader until it is restarted.
+READ_ONLY = (
+    "Appen startade medan den andra processen skrev i indexet och svarar därför bara på frågor: "
+    "starta om appen när den processen är klar."
+)
+
+
+def become_writer(index: PlanIndex) -> bool:
+    """Make the app its index's writer for its whole life. If another process writes to the
+    index, the app still answers questions (readers are never blocked) but refuses uploads and
+    removals until restarted: what it read at start may be outdated by that process."""
+    try:
+        index.claim_writing()
+    except IndexBusy as busy:
+        logger.warning("%s %s", busy, READ_ONLY)
+        return False
+    return True
 
 
 def ensure_examples(index: PlanIndex, settings: Settings) -> None:
@@ -388,6 +406,12 @@ class App:
             column_widths=["30%", "10%", "12%", "12%", "6%", "10%", "20%"],
             elem_id="dokumentlista",
         )
+        refused = self.workspace.read_only_reason()
+        if refused:
+            gr.Markdown(
+                f"**Planer kan inte läsas in eller tas bort:** {refused} {READ_ONLY}",
+                elem_id="bara-lasning",
+            )
         with gr.Row():
             with gr.Column():
                 gr.Markdown("### Ladda upp en plan\nPDF, DOCX, TXT, Markdown eller HTML.")
@@ -424,6 +448,10 @@ class App:
     def detect(self, upload: str | None) -> tuple[Any, ...]:
         if not upload:
             return "", "", "", "", "", gr.update(interactive=False), ""
+        refused = self.workspace.read_only_reason()
+        if refused:
+            failed = f"**Planen kan inte läsas in:** {refused} {READ_ONLY}"
+            return "", "", "", "", "", gr.update(interactive=False), failed
         try:
             meta = self.workspace.detect(Path(upload))
         except IngestError as error:
@@ -455,9 +483,12 @@ class App:
         except (IngestError, ValueError) as error:
             return f"**Planen lästes inte in:** {error}", gr.update(), gr.update()
         progress(0, desc="Läser in och bäddar in texten …")
-        report = self.workspace.add_upload(
-            path, overrides, lambda share: progress(share, desc="Bäddar in texten …")
-        )
+        try:
+            report = self.workspace.add_upload(
+                path, overrides, lambda share: progress(share, desc="Bäddar in texten …")
+            )
+        except IndexBusy as busy:
+            return f"**Planen lästes inte in:** {busy} {READ_ONLY}", gr.update(), gr.update()
         if report.failed:
             return f"**Planen lästes inte in:** {report.failed[0]}", gr.update(), gr.update()
         if report.unchanged:
@@ -476,7 +507,11 @@ class App:
         if not path:
             return "Ingen plan togs bort."
         name = Path(path).name
-        if self.workspace.remove(path):
+        try:
+            removed = self.workspace.remove(path)
+        except IndexBusy as busy:
+            return f"**{name} togs inte bort:** {busy} {READ_ONLY}"
+        if removed:
             return f"**{name}** är borttagen ur indexet."
         return f"{name} fanns inte i indexet."
 
@@ -530,7 +565,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = get_settings()
     index = open_index(settings)
-    ensure_examples(index, settings)
+    if become_writer(index):
+        ensure_examples(index, settings)
     workspace = build_workspace(settings, index=index)
     # Before serving, not beside it: on two cores a warm-up thread slowed both down (the page came
     # 3 s later and the first answer no sooner), and a served page should answer at once.

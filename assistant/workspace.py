@@ -166,6 +166,10 @@ class Workspace:
             key=lambda r: (r.organisation or "", r.year or 0, r.title),
         )
 
+    def read_only_reason(self) -> str | None:
+        """Why plans cannot be added or removed here (another process writes to the index)."""
+        return self._assistant.index.write_refusal
+
     def detect(self, upload: Path) -> DocumentMeta:
         """The metadata detected in an uploaded file, for the user to check before ingest.
         Raises IngestError (with a Swedish reason) for a file that cannot be indexed."""
@@ -175,7 +179,9 @@ class Workspace:
         self, upload: Path, overrides: MetaOverrides, progress: Progress | None = None
     ) -> IngestReport:
         """Keep an uploaded plan under the uploads folder and index it. The file is checked
-        first, so a broken upload never replaces an earlier plan of the same name."""
+        first, so a broken upload never replaces an earlier plan of the same name. Raises
+        IndexBusy, before anything is copied, if another process writes to the index."""
+        self._assistant.index.claim_writing()
         self.detect(upload)
         target = self._settings.uploads_dir / upload.name
         on_embedded = None if progress is None else _share_of(progress)
@@ -203,7 +209,8 @@ class Workspace:
 
     def remove(self, path: str) -> bool:
         """Remove a plan from the index; an uploaded copy is deleted too, an example plan or a
-        file elsewhere on disk is left where it is."""
+        file elsewhere on disk is left where it is. Raises IndexBusy if another process writes
+        to the index."""
         with self._writing:
             removed = self._assistant.index.remove_document(path)
             uploaded = Path(path)

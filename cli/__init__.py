@@ -20,7 +20,9 @@ from settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from assistant.answer import Answer, Citation
+    from index.builder import IngestReport
     from index.plan_index import PlanIndex
+    from ingest.metadata import MetaOverrides
 
 
 def open_index(settings: Settings) -> PlanIndex:
@@ -76,9 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from tqdm import tqdm
-
-    from index.builder import collect_files, ingest_paths
+    from index.writer_lock import IndexBusy
     from ingest.metadata import MetaOverrides
 
     overrides = MetaOverrides(
@@ -89,15 +89,33 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
         year=args.year,
         title=args.title,
     )
-    files, _ = collect_files(args.paths)
     index = open_index(settings)
+    try:
+        # Held for the whole command, so another process cannot write in between the files.
+        with index.writing():
+            report = _ingest_with_bar(index, args, overrides, settings)
+    except IndexBusy as busy:
+        print(f"Fel: {busy}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+def _ingest_with_bar(
+    index: PlanIndex, args: argparse.Namespace, overrides: MetaOverrides, settings: Settings
+) -> IngestReport:
+    from tqdm import tqdm
+
+    from index.builder import collect_files, ingest_paths
+
+    files, _ = collect_files(args.paths)
     with tqdm(total=len(files), desc="Indexerar", unit="fil", file=sys.stderr) as bar:
 
         def on_done(path: Path) -> None:
             bar.set_postfix_str(path.name)
             bar.update(1)
 
-        report = ingest_paths(
+        return ingest_paths(
             index,
             args.paths,
             settings.ingest,
@@ -106,8 +124,6 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
             on_done=on_done,
             on_error=lambda error: tqdm.write(f"Fel: {error}", file=sys.stderr),
         )
-    print(report.summary())
-    return 1 if report.failed else 0
 
 
 def run_documents(args: argparse.Namespace, settings: Settings) -> int:

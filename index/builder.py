@@ -87,7 +87,9 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest every plan under ``paths``; ``overrides`` (from the command line) beat a sidecar
     manifest, which beats what is detected in the text. ``progress(file, done, total)`` follows
-    the embedding of each file, the slow part."""
+    the embedding of each file, the slow part. Raises IndexBusy, before reading any file, if
+    another process writes to the index."""
+    index.claim_writing()
     started = time.perf_counter()
     report = IngestReport()
     files, missing = collect_files(paths)

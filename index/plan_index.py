@@ -4,6 +4,7 @@ Three stores sit behind it, each in its own module: the catalog (source of truth
 Chroma (dense vectors, `chroma_store.py`) and BM25 (`lexical.py`, rebuilt from the catalog). Writes
 go to Chroma first and to the catalog last, so the catalog only names chunks that are searchable.
 Everything expensive is opened on first use: listing documents loads neither a model nor Chroma.
+Only one process writes to an index at a time (`writer_lock.py`); reading takes no lock.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from index.embedding import Embedder
 from index.lexical import LexicalIndex
 from index.llama_embedding import LazyEmbedding
 from index.unit_vectors import UnitVectors, embedding_texts
+from index.writer_lock import IndexBusy, WriterLock, busy_message
 from ingest.document import Chunk
 from settings import Settings
 
@@ -93,6 +96,8 @@ class PlanIndex:
         self._lexical: LexicalIndex | None = None
         self._lexical_ready = False
         self._units = UnitVectors.load(settings.index_dir)
+        self._writer = WriterLock(settings.index_dir)
+        self._refused: str | None = None
 
     @classmethod
     def open(cls, settings: Settings, embedder_factory: Callable[[], Embedder]) -> PlanIndex:
@@ -106,6 +111,46 @@ class PlanIndex:
         with self._lock:
             collection = open_collection(self._settings.chroma, self._index_dir)
             return ChromaChunkStore(collection, self._embed_model)
+
+    # --- who writes --------------------------------------------------------------------------
+
+    def claim_writing(self) -> None:
+        """Become the one process that writes to this index, for as long as this object lives
+        (or until `release_writing`). Every write claims it; call it first to fail early.
+
+        Raises IndexBusy if another process writes to it, and again on every later claim: what
+        this object read (the catalog, Chroma's in-memory state) may be stale by then, so it stays
+        a reader; open a new index to write.
+        """
+        with self._lock:
+            if self._writer.taken:
+                return
+            if self._refused is None and not self._writer.acquire():
+                self._refused = busy_message(self._settings, self._writer.holder())
+            if self._refused is not None:
+                raise IndexBusy(self._refused)
+            # The catalog was read when the index was opened, maybe before the last writer's save.
+            self._catalog = Catalog.load(self._index_dir)
+            self._units = UnitVectors.load(self._index_dir)
+            self._lexical_ready = False
+
+    def release_writing(self) -> None:
+        with self._lock:
+            self._writer.release()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """This index's writer for the block (a command); raises IndexBusy."""
+        self.claim_writing()
+        try:
+            yield
+        finally:
+            self.release_writing()
+
+    @property
+    def write_refusal(self) -> str | None:
+        """Why this object may not write (Swedish), if a claim was refused."""
+        return self._refused
 
     # --- documents ---------------------------------------------------------------------------
 
@@ -136,6 +181,7 @@ class PlanIndex:
         An unchanged document (same path, sha256 and ingest version) is left as it is and nothing
         is embedded.
         """
+        self.claim_writing()
         record = DocumentRecord.from_chunks(chunks)
         existing = self._catalog.document(record.path)
         if existing is not None and existing.is_current(record.sha256):
@@ -156,11 +202,13 @@ class PlanIndex:
 
     def remove_document(self, path: str | Path) -> bool:
         """Remove a document from every store; False if it was not indexed."""
+        self.claim_writing()
         with self._lock:
             return self._forget(str(path))
 
     def prune_missing(self) -> list[str]:
         """Remove the documents whose source files no longer exist; returns their paths."""
+        self.claim_writing()
         with self._lock:
             gone = [r.path for r in self._catalog.documents() if not Path(r.path).exists()]
             for path in gone:
