@@ -123,7 +123,9 @@ def _document_choices(workspace: Workspace) -> list[tuple[str, str]]:
 
 
 def _documents(workspace: Workspace) -> list[tuple[str, str]]:
-    return [(f"{r.title} ({r.file})", r.path) for r in workspace.documents()]
+    """Each document's label and value: its id, since a path would tell the browser where the
+    server keeps its files."""
+    return [(f"{r.title} ({r.file})", r.id) for r in workspace.documents()]
 
 
 def _document_rows(workspace: Workspace) -> list[list[Any]]:
@@ -418,7 +420,7 @@ class App:
             self.remove,
             self.removable,
             removal_status,
-            js="(path) => (path && confirm('Ta bort planen ur indexet?')) ? path : ''",
+            js="(id) => (id && confirm('Ta bort planen ur indexet?')) ? id : ''",
         )
 
     def detect(self, upload: str | None) -> tuple[Any, ...]:
@@ -472,13 +474,13 @@ class App:
             gr.update(interactive=False),
         )
 
-    def remove(self, path: str | None) -> str:
-        if not path:
+    def remove(self, document_id: str | None) -> str:
+        if not document_id:
             return "Ingen plan togs bort."
-        name = Path(path).name
-        if self.workspace.remove(path):
-            return f"**{name}** är borttagen ur indexet."
-        return f"{name} fanns inte i indexet."
+        removed = self.workspace.remove(document_id)
+        if removed is None:
+            return "Planen fanns inte längre i indexet."
+        return f"**{removed.file}** är borttagen ur indexet."
 
 
 def _meta_fields(meta: DocumentMeta) -> tuple[str, str, str, str, str]:

@@ -44,7 +44,7 @@ class Filters:
 
     organisation: str | None = None  # an official name: "Norrköpings kommun", "Region Halland"
     year: int | None = None
-    document: str | None = None  # a document's path
+    document: str | None = None  # a document's id (`DocumentRecord.id`), never its path
 
     def described(self) -> dict[str, str]:
         return {k: str(v) for k, v in vars(self).items() if v is not None}
@@ -201,16 +201,20 @@ class Workspace:
             raise IngestError(upload, f"samma plan är redan inläst, som {duplicate.file}")
         return loaded
 
-    def remove(self, path: str) -> bool:
-        """Remove a plan from the index; an uploaded copy is deleted too, an example plan or a
-        file elsewhere on disk is left where it is."""
+    def remove(self, document_id: str) -> DocumentRecord | None:
+        """Remove a plan, named by its id, from the index; an uploaded copy is deleted too, an
+        example plan or a file elsewhere on disk is left where it is. None if it was not
+        indexed."""
         with self._writing:
-            removed = self._assistant.index.remove_document(path)
-            uploaded = Path(path)
-            if removed and uploaded.parent.resolve() == self._settings.uploads_dir.resolve():
+            index = self._assistant.index
+            record = index.document_by_id(document_id)
+            if record is None or not index.remove_document(record.path):
+                return None
+            uploaded = Path(record.path)
+            if uploaded.parent.resolve() == self._settings.uploads_dir.resolve():
                 uploaded.unlink(missing_ok=True)
             self._changed()
-        return removed
+        return record
 
     def _changed(self) -> None:
         self._assistant.refresh()
