@@ -268,7 +268,13 @@ class App:
         bad.click(self.rate("down"), [comment, turns], [feedback_status, comment])
 
     def ask(
-        self, question: str, organisation: str, year: str, document: str, turns: list[Turn]
+        self,
+        question: str,
+        organisation: str,
+        year: str,
+        document: str,
+        turns: list[Turn],
+        request: gr.Request,
     ) -> Iterator[tuple[str, str, list[Turn], str]]:
         """The answer; a streaming answerer's passages and text are shown as they come, then
         replaced by the verified answer."""
@@ -276,10 +282,14 @@ class App:
             raise gr.Error("Skriv en fråga först.")
         filters = Filters(organisation or None, int(year) if year else None, document or None)
         previous = turns[-1] if turns else None
+        user = request.username  # the basic-auth user, for the audit log; None without auth
         if not self.workspace.streams:
-            yield self._shown([*turns, self.workspace.ask(question, filters, previous)], "")
+            turn = self.workspace.ask(question, filters, previous, user=user)
+            yield self._shown([*turns, turn], "")
             return
-        for step in follow(lambda heard: self.workspace.ask(question, filters, previous, heard)):
+        for step in follow(
+            lambda heard: self.workspace.ask(question, filters, previous, heard, user)
+        ):
             if isinstance(step, Preview):
                 shown = preview_turn(question, filters, previous, step.text, step.passages)
                 yield self._shown([*turns, shown], question)
@@ -339,7 +349,7 @@ class App:
         question.submit(self.compare, inputs, [table, sources])
 
     def compare(
-        self, question: str, municipalities: list[str], years: list[int]
+        self, question: str, municipalities: list[str], years: list[int], request: gr.Request
     ) -> tuple[str, str]:
         if not question.strip():
             raise gr.Error("Skriv en fråga att jämföra.")
@@ -347,7 +357,7 @@ class App:
             sides = comparison_sides(municipalities, [int(y) for y in years])
         except ValueError as error:
             raise gr.Error(str(error)) from error
-        turns = [self.workspace.compare(question, sides)]
+        turns = [self.workspace.compare(question, sides, request.username)]
         return (
             render.conversation_html(turns, "jamfor"),
             render.sources_html(turns, self.workspace.context, "jamfor"),

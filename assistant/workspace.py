@@ -18,6 +18,7 @@ from pathlib import Path
 
 from assistant.answer import Answer, Citation
 from assistant.answerers.base import AnswerListener
+from assistant.audit import AuditLog
 from assistant.conversation import resolve
 from assistant.feedback import FeedbackRecord, FeedbackStore
 from assistant.law_register import LawEntry, build_register
@@ -103,6 +104,7 @@ class Workspace:
         self._settings = settings
         self._assistant = assistant
         self._feedback = FeedbackStore(settings.feedback_file)
+        self._audit = AuditLog(settings.audit_dir, settings.audit)
         self._writing = threading.Lock()
         self._views = self._build_views()
 
@@ -131,8 +133,10 @@ class Workspace:
         filters: Filters,
         previous: Turn | None = None,
         listener: AnswerListener | None = None,
+        user: str | None = None,
     ) -> Turn:
-        """Answer a question of a conversation; ``listener`` follows a streaming answer."""
+        """Answer a question of a conversation, and log it for `user` in the audit log;
+        ``listener`` follows a streaming answer."""
         previous_intent = previous.intent if previous else None
         answer = self._assistant.ask(
             question,
@@ -142,10 +146,13 @@ class Workspace:
             document=filters.document,
             listener=listener,
         )
+        self._audit.log("question", answer, filters.described(), user)
         return Turn(question, resolve(question, previous_intent), answer, filters)
 
-    def compare(self, question: str, sides: list[Scope]) -> Turn:
+    def compare(self, question: str, sides: list[Scope], user: str | None = None) -> Turn:
+        """Answer a question for each side, and log it for `user` in the audit log."""
         answer = self._assistant.compare(question, sides)
+        self._audit.log("comparison", answer, {"sides": " | ".join(s.label for s in sides)}, user)
         return Turn(question, resolve(question, None), answer, Filters())
 
     def context(self, chunk_id: str, quote: str) -> QuoteInContext:

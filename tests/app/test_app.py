@@ -23,7 +23,9 @@ import pytest
 from playwright.sync_api import Dialog, Locator, Page, expect
 
 from app import ALL, LOOK, build_app
+from assistant.audit import AuditRecord
 from assistant.composition import build_workspace, open_index
+from assistant.json_lines import read
 from assistant.workspace import Workspace
 from index.builder import ingest_paths
 from index.embedding import Embedder
@@ -530,6 +532,9 @@ def test_no_server_path_is_sent_and_documents_go_by_id(served: Served, tmp_path:
             assert not leaks, f"{shown} is sent in {leaks}"
     assert record.id in sent["refresh"]
     assert "Bryggcaféet" in sent["ask"] and plan.name in sent["ask"]
+    audited = [r for f in sorted(served.settings.audit_dir.iterdir()) for r in read(f, AuditRecord)]
+    [asked] = [r for r in audited if r.filters.get("document") == record.id]
+    assert (asked.user, asked.question, asked.passages[0].file) == (None, None, plan.name)
     assert "is not in the list of choices" in sent["choice error"]
     assert f"{plan.name}** är borttagen" in sent["remove"]
     assert all(r.file != plan.name for r in served.workspace.documents())

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.audit import AuditRecord
 from assistant.composition import build_workspace, open_index
 from assistant.feedback import FeedbackStore
+from assistant.json_lines import read
 from assistant.service import Scope
 from assistant.workspace import Filters, Workspace, comparison_sides
 from index.embedding import Embedder
@@ -144,3 +146,17 @@ def test_feedback_is_stored_with_the_answer(workspace: Workspace) -> None:
     )
     assert stored.answer == turn.answer.answer
     assert stored.citations == turn.answer.citations
+
+
+def test_questions_and_comparisons_are_audited_without_their_text(workspace: Workspace) -> None:
+    question = "Vilka tjänstegarantier gäller för försörjningsstöd?"
+    workspace.ask(question, Filters(year=2023), user="handlaggare")
+    sides = [Scope("Norrköpings kommun", None), Scope("Norrtälje kommun", None)]
+    workspace.compare(question, sides)
+    audit_dir = workspace.settings.audit_dir
+    asked, compared = [r for f in sorted(audit_dir.iterdir()) for r in read(f, AuditRecord)][-2:]
+    assert (asked.kind, asked.user, asked.filters) == ("question", "handlaggare", {"year": "2023"})
+    assert asked.passages and asked.answerer == "extractive"
+    assert compared.kind == "comparison" and compared.user is None
+    assert compared.filters == {"sides": "Norrköpings kommun | Norrtälje kommun"}
+    assert question not in "".join(f.read_text(encoding="utf-8") for f in audit_dir.iterdir())
