@@ -480,22 +480,27 @@ def test_a_filter_on_a_removed_plan_does_not_break_the_next_question(
 # --- what the browser is sent ------------------------------------------------------------------
 
 
-def event_stream(url: str, session: str, api_name: str, data: list[Any]) -> str:
+def event_stream(
+    client: httpx.Client, url: str, session: str, api_name: str, data: list[Any]
+) -> str:
     """Run one of the page's events in a browser session as the browser does (join the queue,
     read the server-sent events) and return everything it was sent, as text."""
-    config = httpx.get(f"{url}config", timeout=30).json()
+    config = client.get(f"{url}config").json()
     event = next(d for d in config["dependencies"] if d["api_name"] == api_name)
     joined = {"data": data, "fn_index": event["id"], "session_hash": session, "trigger_id": None}
-    httpx.post(f"{url}gradio_api/queue/join", json=joined, timeout=30).raise_for_status()
+    client.post(f"{url}gradio_api/queue/join", json=joined).raise_for_status()
     lines = []
-    with httpx.stream(
-        "GET", f"{url}gradio_api/queue/data", params={"session_hash": session}, timeout=120
-    ) as stream:
+    params = {"session_hash": session}
+    with client.stream("GET", f"{url}gradio_api/queue/data", params=params) as stream:
         for line in stream.iter_lines():
             lines.append(line)
             if '"process_completed"' in line:
                 break
     return "\n".join(lines)
+
+
+def audited(settings: Settings) -> list[AuditRecord]:
+    return [r for f in sorted(settings.audit_dir.iterdir()) for r in read(f, AuditRecord)]
 
 
 def test_no_server_path_is_sent_and_documents_go_by_id(served: Served, tmp_path: Path) -> None:
@@ -509,16 +514,19 @@ def test_no_server_path_is_sent_and_documents_go_by_id(served: Served, tmp_path:
     record = next(r for r in served.workspace.documents() if r.file == plan.name)
     assert Path(record.path).parent == served.settings.uploads_dir.resolve()
     url, session, question = served.url, uuid.uuid4().hex, "Vad är Bryggcaféet?"
-    sent = {
-        "page": httpx.get(url, timeout=30).text,
-        "config": httpx.get(f"{url}config", timeout=30).text,
-        "info": httpx.get(f"{url}gradio_api/info", timeout=30).text,
-        # The page's load event: it offers the documents indexed since the page was built.
-        "refresh": event_stream(url, session, "refresh", [ALL, ALL, ALL, [], []]),
-        "ask": event_stream(url, session, "ask", [question, ALL, ALL, record.id, None]),
-        "choice error": event_stream(url, session, "ask", [question, ALL, ALL, "x", None]),
-        "remove": event_stream(url, session, "remove", [record.id]),
-    }
+    with httpx.Client(timeout=120) as client:
+        sent = {
+            "page": client.get(url).text,
+            "config": client.get(f"{url}config").text,
+            "info": client.get(f"{url}gradio_api/info").text,
+            # The page's load event: it offers the documents indexed since the page was built.
+            "refresh": event_stream(client, url, session, "refresh", [ALL, ALL, ALL, [], []]),
+            "ask": event_stream(client, url, session, "ask", [question, ALL, ALL, record.id, None]),
+            "choice error": event_stream(
+                client, url, session, "ask", [question, ALL, ALL, "x", None]
+            ),
+            "remove": event_stream(client, url, session, "remove", [record.id]),
+        }
     folders = {
         served.settings.data_dir,
         served.settings.uploads_dir,
@@ -532,10 +540,22 @@ def test_no_server_path_is_sent_and_documents_go_by_id(served: Served, tmp_path:
             assert not leaks, f"{shown} is sent in {leaks}"
     assert record.id in sent["refresh"]
     assert "Bryggcaféet" in sent["ask"] and plan.name in sent["ask"]
-    audited = [r for f in sorted(served.settings.audit_dir.iterdir()) for r in read(f, AuditRecord)]
-    [asked] = [r for r in audited if r.filters.get("document") == record.id]
+    [asked] = [r for r in audited(served.settings) if r.filters.get("document") == record.id]
     assert (asked.user, asked.question, asked.passages[0].file) == (None, None, plan.name)
     assert "is not in the list of choices" in sent["choice error"]
     assert f"{plan.name}** är borttagen" in sent["remove"]
     assert all(r.file != plan.name for r in served.workspace.documents())
     assert not Path(record.path).exists()
+
+
+def test_the_audit_log_names_the_basic_auth_user(served: Served, module_serve: Serve) -> None:
+    url = module_serve(build_app(served.workspace), auth=("granskare", "hemligt"), **LOOK)
+    session, sides = uuid.uuid4().hex, ["Norrköpings kommun", "Norrtälje kommun"]
+    with httpx.Client(timeout=120) as client:
+        login = {"username": "granskare", "password": "hemligt"}
+        client.post(f"{url}login", data=login).raise_for_status()
+        event_stream(client, url, session, "refresh", [ALL, ALL, ALL, [], []])
+        event_stream(client, url, session, "compare", ["Vad prioriteras?", sides, []])
+    last = audited(served.settings)[-1]
+    assert (last.kind, last.user) == ("comparison", "granskare")
+    assert last.filters == {"sides": " | ".join(sides)}
