@@ -141,7 +141,9 @@ def _document_choices(workspace: Workspace) -> list[tuple[str, str]]:
 
 
 def _documents(workspace: Workspace) -> list[tuple[str, str]]:
-    return [(f"{r.title} ({r.file})", r.path) for r in workspace.documents()]
+    """Each document's label and value: its id, since a path would tell the browser where the
+    server keeps its files."""
+    return [(f"{r.title} ({r.file})", r.id) for r in workspace.documents()]
 
 
 def _document_rows(workspace: Workspace) -> list[list[Any]]:
@@ -284,7 +286,13 @@ class App:
         bad.click(self.rate("down"), [comment, turns], [feedback_status, comment])
 
     def ask(
-        self, question: str, organisation: str, year: str, document: str, turns: list[Turn]
+        self,
+        question: str,
+        organisation: str,
+        year: str,
+        document: str,
+        turns: list[Turn],
+        request: gr.Request,
     ) -> Iterator[tuple[str, str, list[Turn], str]]:
         """The answer; a streaming answerer's passages and text are shown as they come, then
         replaced by the verified answer."""
@@ -292,10 +300,14 @@ class App:
             raise gr.Error("Skriv en fråga först.")
         filters = Filters(organisation or None, int(year) if year else None, document or None)
         previous = turns[-1] if turns else None
+        user = request.username  # the basic-auth user, for the audit log; None without auth
         if not self.workspace.streams:
-            yield self._shown([*turns, self.workspace.ask(question, filters, previous)], "")
+            turn = self.workspace.ask(question, filters, previous, user=user)
+            yield self._shown([*turns, turn], "")
             return
-        for step in follow(lambda heard: self.workspace.ask(question, filters, previous, heard)):
+        for step in follow(
+            lambda heard: self.workspace.ask(question, filters, previous, heard, user)
+        ):
             if isinstance(step, Preview):
                 shown = preview_turn(question, filters, previous, step.text, step.passages)
                 yield self._shown([*turns, shown], question)
@@ -355,7 +367,7 @@ class App:
         question.submit(self.compare, inputs, [table, sources])
 
     def compare(
-        self, question: str, municipalities: list[str], years: list[int]
+        self, question: str, municipalities: list[str], years: list[int], request: gr.Request
     ) -> tuple[str, str]:
         if not question.strip():
             raise gr.Error("Skriv en fråga att jämföra.")
@@ -363,7 +375,7 @@ class App:
             sides = comparison_sides(municipalities, [int(y) for y in years])
         except ValueError as error:
             raise gr.Error(str(error)) from error
-        turns = [self.workspace.compare(question, sides)]
+        turns = [self.workspace.compare(question, sides, request.username)]
         return (
             render.conversation_html(turns, "jamfor"),
             render.sources_html(turns, self.workspace.context, "jamfor"),
@@ -442,7 +454,7 @@ class App:
             self.remove,
             self.removable,
             removal_status,
-            js="(path) => (path && confirm('Ta bort planen ur indexet?')) ? path : ''",
+            js="(id) => (id && confirm('Ta bort planen ur indexet?')) ? id : ''",
         )
 
     def detect(self, upload: str | None) -> tuple[Any, ...]:
@@ -503,17 +515,16 @@ class App:
             gr.update(interactive=False),
         )
 
-    def remove(self, path: str | None) -> str:
-        if not path:
+    def remove(self, document_id: str | None) -> str:
+        if not document_id:
             return "Ingen plan togs bort."
-        name = Path(path).name
         try:
-            removed = self.workspace.remove(path)
+            removed = self.workspace.remove(document_id)
         except IndexBusy as busy:
-            return f"**{name} togs inte bort:** {busy} {READ_ONLY}"
-        if removed:
-            return f"**{name}** är borttagen ur indexet."
-        return f"{name} fanns inte i indexet."
+            return f"**Planen togs inte bort:** {busy} {READ_ONLY}"
+        if removed is None:
+            return "Planen fanns inte längre i indexet."
+        return f"**{removed.file}** är borttagen ur indexet."
 
 
 def _meta_fields(meta: DocumentMeta) -> tuple[str, str, str, str, str]:

@@ -206,6 +206,30 @@ class AppSettings(BaseModel):
     )
 
 
+class AuditSettings(BaseModel):
+    """The audit log: one JSON line per question answered, in <data_dir>/audit, a file a day."""
+
+    enabled: bool = Field(
+        default=True,
+        description="Log that a question was answered: when, by which user (the web app's basic "
+        "auth name), with which answerer and filters, refused or not, and which plans and "
+        "sections were cited. On by default: it holds no free text, and it is what shows who "
+        "relied on which answer.",
+    )
+    content: bool = Field(
+        default=False,
+        description="Also log the question, the answer text and the quoted passages. Off by "
+        "default: a question may name a client or hold other personal data, so storing it needs "
+        "the organisation's decision (and a legal basis).",
+    )
+    retention_days: int = Field(
+        default=90,
+        ge=0,
+        description="Days a day's log file is kept; older files are deleted when a new day's "
+        "file is begun. 0 keeps them for ever (for an organisation that archives them itself).",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PLANASSISTENT_", env_nested_delimiter="__", extra="ignore"
@@ -229,6 +253,7 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     openai: OpenAISettings = Field(default_factory=OpenAISettings)
     app: AppSettings = Field(default_factory=AppSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
 
     @property
     def model_cache_dir(self) -> Path:
@@ -247,6 +272,11 @@ class Settings(BaseSettings):
     def feedback_file(self) -> Path:
         """Ratings and comments given in the web app, one JSON line each."""
         return self.data_dir / "feedback" / "feedback.jsonl"
+
+    @property
+    def audit_dir(self) -> Path:
+        """The audit log: audit-YYYY-MM-DD.jsonl, one file per day (UTC)."""
+        return self.data_dir / "audit"
 
 
 @lru_cache(maxsize=1)

@@ -94,9 +94,10 @@ class Assistant:
         organisation: str | None = None,
         listener: AnswerListener | None = None,
     ) -> Answer:
-        """Answer `question`; explicit filters (organisation or municipality, year, one document's
-        path) win over what the question says, and `previous` is the intent of the question it
-        follows up. A streaming answerer tells `listener` its passages and text as it writes."""
+        """Answer `question`; explicit filters (organisation or municipality, year, one document
+        by its `DocumentRecord.id`) win over what the question says, and `previous` is the intent
+        of the question it follows up. A streaming answerer tells `listener` its passages and text
+        as it writes."""
         if len(question) > self._settings.answer.max_question_chars:
             return self._too_long(question)
         intent = resolve(question, previous)
@@ -104,7 +105,7 @@ class Assistant:
         if refusal is not None:
             return refusal
         if document is not None:
-            record = self._index.document(document)
+            record = self._index.document_by_id(document)
             if record is None:
                 return self._refusal(question, self._templates["not_indexed_document"])
             scope = Scope(record.organisation, record.year, document=record.path)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from assistant.answer import Answer, Citation
 from assistant.answerers.base import AnswerListener
+from assistant.audit import AuditLog
 from assistant.conversation import resolve
 from assistant.feedback import FeedbackRecord, FeedbackStore
 from assistant.law_register import LawEntry, build_register
@@ -44,7 +45,7 @@ class Filters:
 
     organisation: str | None = None  # an official name: "Norrköpings kommun", "Region Halland"
     year: int | None = None
-    document: str | None = None  # a document's path
+    document: str | None = None  # a document's id (`DocumentRecord.id`), never its path
 
     def described(self) -> dict[str, str]:
         return {k: str(v) for k, v in vars(self).items() if v is not None}
@@ -103,6 +104,7 @@ class Workspace:
         self._settings = settings
         self._assistant = assistant
         self._feedback = FeedbackStore(settings.feedback_file)
+        self._audit = AuditLog(settings.audit_dir, settings.audit)
         self._writing = threading.Lock()
         self._views = self._build_views()
 
@@ -131,8 +133,10 @@ class Workspace:
         filters: Filters,
         previous: Turn | None = None,
         listener: AnswerListener | None = None,
+        user: str | None = None,
     ) -> Turn:
-        """Answer a question of a conversation; ``listener`` follows a streaming answer."""
+        """Answer a question of a conversation, and log it for `user` in the audit log;
+        ``listener`` follows a streaming answer."""
         previous_intent = previous.intent if previous else None
         answer = self._assistant.ask(
             question,
@@ -142,10 +146,13 @@ class Workspace:
             document=filters.document,
             listener=listener,
         )
+        self._audit.log("question", answer, filters.described(), user)
         return Turn(question, resolve(question, previous_intent), answer, filters)
 
-    def compare(self, question: str, sides: list[Scope]) -> Turn:
+    def compare(self, question: str, sides: list[Scope], user: str | None = None) -> Turn:
+        """Answer a question for each side, and log it for `user` in the audit log."""
         answer = self._assistant.compare(question, sides)
+        self._audit.log("comparison", answer, {"sides": " | ".join(s.label for s in sides)}, user)
         return Turn(question, resolve(question, None), answer, Filters())
 
     def context(self, chunk_id: str, quote: str) -> QuoteInContext:
@@ -207,17 +214,20 @@ class Workspace:
             raise IngestError(upload, f"samma plan är redan inläst, som {duplicate.file}")
         return loaded
 
-    def remove(self, path: str) -> bool:
-        """Remove a plan from the index; an uploaded copy is deleted too, an example plan or a
-        file elsewhere on disk is left where it is. Raises IndexBusy if another process writes
-        to the index."""
+    def remove(self, document_id: str) -> DocumentRecord | None:
+        """Remove a plan, named by its id, from the index; an uploaded copy is deleted too, an
+        example plan or a file elsewhere on disk is left where it is. None if it was not
+        indexed; raises IndexBusy if another process writes to the index."""
         with self._writing:
-            removed = self._assistant.index.remove_document(path)
-            uploaded = Path(path)
-            if removed and uploaded.parent.resolve() == self._settings.uploads_dir.resolve():
+            index = self._assistant.index
+            record = index.document_by_id(document_id)
+            if record is None or not index.remove_document(record.path):
+                return None
+            uploaded = Path(record.path)
+            if uploaded.parent.resolve() == self._settings.uploads_dir.resolve():
                 uploaded.unlink(missing_ok=True)
             self._changed()
-        return removed
+        return record
 
     def _changed(self) -> None:
         self._assistant.refresh()

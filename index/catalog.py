@@ -22,6 +22,15 @@ from ingest.document import INGEST_VERSION, Chunk, DocumentMeta
 
 CATALOG_FILE = "catalog.json"
 CATALOG_VERSION = 1
+#: Hex digits of a document id: 64 bits, so ids of a catalog's documents never clash in practice.
+DOCUMENT_ID_CHARS = 16
+
+
+def document_id(path: str) -> str:
+    """The name a document goes by outside the server (the web app): a hash of its path, so it
+    does not reveal where the file lies, yet stays the same across restarts and when the file is
+    changed and indexed again (its path is the catalog's key; its sha256 changes)."""
+    return hashlib.sha256(path.encode("utf-8")).hexdigest()[:DOCUMENT_ID_CHARS]
 
 
 class DocumentRecord(DocumentMeta):
@@ -32,6 +41,10 @@ class DocumentRecord(DocumentMeta):
     sha256: str
     ingest_version: int = Field(default=1, description="The ingest version of its chunks.")
     chunk_ids: list[str]
+
+    @property
+    def id(self) -> str:
+        return document_id(self.path)
 
     def is_current(self, sha256: str) -> bool:
         """Whether this record is of the file with `sha256`, made by the current ingest."""
@@ -95,6 +108,9 @@ class Catalog:
 
     def document(self, path: str) -> DocumentRecord | None:
         return self._records.get(path)
+
+    def document_by_id(self, document_id: str) -> DocumentRecord | None:
+        return next((r for r in self._records.values() if r.id == document_id), None)
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self._chunks.get(chunk_id)

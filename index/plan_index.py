@@ -167,6 +167,10 @@ class PlanIndex:
         """The indexed document whose source file is at `path`, if any."""
         return self._catalog.document(str(path))
 
+    def document_by_id(self, document_id: str) -> DocumentRecord | None:
+        """The indexed document whose `DocumentRecord.id` is `document_id`, if any."""
+        return self._catalog.document_by_id(document_id)
+
     def has_document(self, path: str | Path, sha256: str) -> bool:
         """True if this exact version (same content hash) of the file at `path` is indexed, as the
         current ingest makes it."""

@@ -11,20 +11,26 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docx
+import httpx
 import pytest
 from playwright.sync_api import Dialog, Locator, Page, expect
 
-from app import LOOK, build_app
+from app import ALL, LOOK, build_app
+from assistant.audit import AuditRecord
 from assistant.composition import build_workspace, open_index
+from assistant.json_lines import read
 from assistant.workspace import Workspace
 from index.builder import ingest_paths
 from index.embedding import Embedder
 from index.plan_index import PlanIndex
+from ingest.metadata import MetaOverrides
 from settings import Settings
 from tests.app.conftest import Serve, screenshot
 from tests.conftest import TEST_MODEL_CACHE
@@ -469,3 +475,87 @@ def test_a_filter_on_a_removed_plan_does_not_break_the_next_question(
     page.locator("#fraga-knapp").click()
     screenshot(page, "app-9-borttagen-kommun-vald")
     expect(page.locator("#samtal .tur")).to_have_count(1, timeout=15_000)
+
+
+# --- what the browser is sent ------------------------------------------------------------------
+
+
+def event_stream(
+    client: httpx.Client, url: str, session: str, api_name: str, data: list[Any]
+) -> str:
+    """Run one of the page's events in a browser session as the browser does (join the queue,
+    read the server-sent events) and return everything it was sent, as text."""
+    config = client.get(f"{url}config").json()
+    event = next(d for d in config["dependencies"] if d["api_name"] == api_name)
+    joined = {"data": data, "fn_index": event["id"], "session_hash": session, "trigger_id": None}
+    client.post(f"{url}gradio_api/queue/join", json=joined).raise_for_status()
+    lines = []
+    params = {"session_hash": session}
+    with client.stream("GET", f"{url}gradio_api/queue/data", params=params) as stream:
+        for line in stream.iter_lines():
+            lines.append(line)
+            if '"process_completed"' in line:
+                break
+    return "\n".join(lines)
+
+
+def audited(settings: Settings) -> list[AuditRecord]:
+    return [r for f in sorted(settings.audit_dir.iterdir()) for r in read(f, AuditRecord)]
+
+
+def test_no_server_path_is_sent_and_documents_go_by_id(served: Served, tmp_path: Path) -> None:
+    plan = tmp_path / "tyreso-uppdragsplan.txt"
+    plan.write_text(
+        "Socialnämndens uppdragsplan 2026\nTyresö kommun\n\nSocialnämnden i Tyresö kommun "
+        "startar Bryggcaféet, en mötesplats för unga vuxna vid Tyresö strand.\n",
+        encoding="utf-8",
+    )
+    served.workspace.add_upload(plan, MetaOverrides())
+    record = next(r for r in served.workspace.documents() if r.file == plan.name)
+    assert Path(record.path).parent == served.settings.uploads_dir.resolve()
+    url, session, question = served.url, uuid.uuid4().hex, "Vad är Bryggcaféet?"
+    with httpx.Client(timeout=120) as client:
+        sent = {
+            "page": client.get(url).text,
+            "config": client.get(f"{url}config").text,
+            "info": client.get(f"{url}gradio_api/info").text,
+            # The page's load event: it offers the documents indexed since the page was built.
+            "refresh": event_stream(client, url, session, "refresh", [ALL, ALL, ALL, [], []]),
+            "ask": event_stream(client, url, session, "ask", [question, ALL, ALL, record.id, None]),
+            "choice error": event_stream(
+                client, url, session, "ask", [question, ALL, ALL, "x", None]
+            ),
+            "remove": event_stream(client, url, session, "remove", [record.id]),
+        }
+    folders = {
+        served.settings.data_dir,
+        served.settings.uploads_dir,
+        served.settings.app.example_plans,
+        *(Path(r.path).parent for r in served.workspace.documents()),
+        Path(record.path).parent,
+    }
+    for folder in folders:
+        for shown in {str(folder), str(folder.resolve())}:
+            leaks = [what for what, text in sent.items() if shown in text]
+            assert not leaks, f"{shown} is sent in {leaks}"
+    assert record.id in sent["refresh"]
+    assert "Bryggcaféet" in sent["ask"] and plan.name in sent["ask"]
+    [asked] = [r for r in audited(served.settings) if r.filters.get("document") == record.id]
+    assert (asked.user, asked.question, asked.passages[0].file) == (None, None, plan.name)
+    assert "is not in the list of choices" in sent["choice error"]
+    assert f"{plan.name}** är borttagen" in sent["remove"]
+    assert all(r.file != plan.name for r in served.workspace.documents())
+    assert not Path(record.path).exists()
+
+
+def test_the_audit_log_names_the_basic_auth_user(served: Served, module_serve: Serve) -> None:
+    url = module_serve(build_app(served.workspace), auth=("granskare", "hemligt"), **LOOK)
+    session, sides = uuid.uuid4().hex, ["Norrköpings kommun", "Norrtälje kommun"]
+    with httpx.Client(timeout=120) as client:
+        login = {"username": "granskare", "password": "hemligt"}
+        client.post(f"{url}login", data=login).raise_for_status()
+        event_stream(client, url, session, "refresh", [ALL, ALL, ALL, [], []])
+        event_stream(client, url, session, "compare", ["Vad prioriteras?", sides, []])
+    last = audited(served.settings)[-1]
+    assert (last.kind, last.user) == ("comparison", "granskare")
+    assert last.filters == {"sides": " | ".join(sides)}

@@ -86,7 +86,7 @@ def test_torn_line_is_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture) 
     torn = record("avbruten").model_dump_json().encode("utf-8")[:60]
     with file.open("ab") as out:
         out.write(torn)  # a crash mid-write: no newline
-    with caplog.at_level(logging.WARNING, logger="assistant.feedback"):
+    with caplog.at_level(logging.WARNING, logger="assistant.json_lines"):
         assert [r.question for r in store.records()] == ["före kraschen"]
     assert "trasig rad 2" in caplog.text
     # The next record starts on its own line instead of being glued onto the torn one.

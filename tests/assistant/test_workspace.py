@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.audit import AuditRecord
 from assistant.composition import build_workspace, open_index
 from assistant.feedback import FeedbackStore
+from assistant.json_lines import read
 from assistant.service import Scope
 from assistant.workspace import Filters, Workspace, comparison_sides
 from index.embedding import Embedder
@@ -81,18 +83,18 @@ def test_upload_with_corrected_metadata_then_remove(workspace: Workspace, upload
     alcohol = next(e for e in workspace.laws() if e.key == "alkohollagen")
     assert "Vaxholm 2025" in alcohol.plans
 
-    turn = workspace.ask("Vad ska Fritidsbanken göra?", Filters(document=record.path))
+    turn = workspace.ask("Vad ska Fritidsbanken göra?", Filters(document=record.id))
     assert not turn.answer.refused
     assert {c.file for c in turn.answer.citations} == {upload.name}
     assert "Fritidsbanken" in turn.answer.answer
 
-    assert workspace.remove(record.path)
+    assert workspace.remove(record.id) == record
     assert upload.name not in {r.file for r in workspace.documents()}
     assert not stored.exists()
     assert "Vaxholms kommun" not in workspace.indexed()
     alcohol = next(e for e in workspace.laws() if e.key == "alkohollagen")
     assert not any("Vaxholm" in plan for plan in alcohol.plans)
-    gone = workspace.ask("Vad ska Fritidsbanken göra?", Filters(document=record.path))
+    gone = workspace.ask("Vad ska Fritidsbanken göra?", Filters(document=record.id))
     assert gone.answer.refused
 
 
@@ -118,11 +120,12 @@ def test_the_same_plan_twice_is_refused(workspace: Workspace, tmp_path: Path) ->
 
 
 def test_removing_an_example_plan_keeps_its_file(workspace: Workspace) -> None:
-    path = str(NORRTALJE_2023.resolve())
-    assert workspace.remove(path)
+    example = next(r for r in workspace.documents() if r.path == str(NORRTALJE_2023.resolve()))
+    assert workspace.remove(example.id) == example
     assert NORRTALJE_2023.is_file()
     assert "Norrtälje kommun" not in workspace.indexed()
-    assert not workspace.remove(path)
+    assert workspace.remove(example.id) is None
+    assert workspace.remove(example.path) is None  # a path is not an id
 
 
 def test_filters_narrow_the_answer(workspace: Workspace) -> None:
@@ -143,3 +146,17 @@ def test_feedback_is_stored_with_the_answer(workspace: Workspace) -> None:
     )
     assert stored.answer == turn.answer.answer
     assert stored.citations == turn.answer.citations
+
+
+def test_questions_and_comparisons_are_audited_without_their_text(workspace: Workspace) -> None:
+    question = "Vilka tjänstegarantier gäller för försörjningsstöd?"
+    workspace.ask(question, Filters(year=2023), user="handlaggare")
+    sides = [Scope("Norrköpings kommun", None), Scope("Norrtälje kommun", None)]
+    workspace.compare(question, sides)
+    audit_dir = workspace.settings.audit_dir
+    asked, compared = [r for f in sorted(audit_dir.iterdir()) for r in read(f, AuditRecord)][-2:]
+    assert (asked.kind, asked.user, asked.filters) == ("question", "handlaggare", {"year": "2023"})
+    assert asked.passages and asked.answerer == "extractive"
+    assert compared.kind == "comparison" and compared.user is None
+    assert compared.filters == {"sides": "Norrköpings kommun | Norrtälje kommun"}
+    assert question not in "".join(f.read_text(encoding="utf-8") for f in audit_dir.iterdir())

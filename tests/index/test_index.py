@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -379,7 +380,7 @@ def test_a_changed_document_replaces_its_chunks(
     index: PlanIndex, settings: Settings, plans: Path
 ) -> None:
     old = norrtalje_2023(plans)
-    index.add_document(old)
+    old_id = index.add_document(old).id
     index.add_document(norrkoping_2017(plans))
     new = write_plan(
         plans,
@@ -395,6 +396,7 @@ def test_a_changed_document_replaces_its_chunks(
 
     record = next(r for r in index.documents() if r.path == new[0].path)
     assert (record.sha256, record.chunk_ids) == (new[0].sha256, ids(new))
+    assert record.id == old_id and index.document_by_id(old_id) == record  # named by its path
     assert len(index.documents()) == 2
     assert stored_ids(settings, new[0].path) == set(ids(new))
     assert stored_count(settings) == len(new) + 3
@@ -470,6 +472,10 @@ def test_the_index_survives_reopening(
     reopened = PlanIndex.open(settings, lambda: embedder)
 
     assert reopened.documents() == before
+    for record in before:
+        assert reopened.document_by_id(record.id) == record
+        assert re.fullmatch("[0-9a-f]{16}", record.id)
+    assert len({record.id for record in before}) == len(before)
     assert [h.chunk.id for h in reopened.search(query, k=3)] == expected
 
 

@@ -243,5 +243,5 @@ def test_the_app_beside_a_writer_answers_but_refuses_uploads_and_removals(
     assert not settings.uploads_dir.exists()
     status = app.detect(str(upload))[-1]
     assert "kan inte läsas in" in status and "starta om appen" in status
-    assert "togs inte bort" in app.remove(indexed_plan.path)
+    assert "togs inte bort" in app.remove(indexed_plan.id)
     assert workspace.documents() == [indexed_plan]
