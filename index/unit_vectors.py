@@ -2,13 +2,15 @@
 
 The answerer re-scores the sentences of the best passages against the question; embedding them per
 question would cost far more than the whole latency budget, so they are stored here: one float32
-matrix and, per chunk, where its rows are. Written atomically beside the catalog.
+matrix and, per chunk, its id and row count, all in ONE `.npz` file written atomically beside the
+catalog. (Matrix and row map used to be two files replaced one after the other: a crash between the
+two writes paired the rows of one version with the matrix of another and silently gave unchanged
+chunks wrong vectors.)
 """
 
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +18,9 @@ import numpy as np
 from index.catalog import write_atomically
 from ingest.document import LIST_MARKER, Chunk
 
-VECTORS_FILE = "unit_vectors.npy"
-ROWS_FILE = "unit_rows.json"
+VECTORS_FILE = "unit_vectors.npz"
+#: The former two-file layout; removed at the first save (its chunks are re-embedded on repair).
+LEGACY_FILES = ("unit_vectors.npy", "unit_rows.json")
 
 
 class UnitVectors:
@@ -27,13 +30,21 @@ class UnitVectors:
 
     @classmethod
     def load(cls, index_dir: Path) -> UnitVectors:
-        rows_file = index_dir / ROWS_FILE
-        if not rows_file.exists():
+        file = index_dir / VECTORS_FILE
+        if not file.exists():
             return cls(index_dir, {})
-        matrix = np.load(index_dir / VECTORS_FILE)
-        rows: dict[str, list[int]] = json.loads(rows_file.read_text(encoding="utf-8"))
-        vectors = {chunk_id: matrix[start:end] for chunk_id, (start, end) in rows.items()}
+        with np.load(file, allow_pickle=False) as stored:
+            ids, counts, matrix = stored["ids"], stored["counts"], stored["vectors"]
+        ends = np.cumsum(counts)
+        vectors = {
+            str(chunk_id): matrix[end - count : end]
+            for chunk_id, count, end in zip(ids, counts, ends, strict=True)
+        }
         return cls(index_dir, vectors)
+
+    def counts(self) -> dict[str, int]:
+        """Per chunk id: how many unit vectors are stored."""
+        return {chunk_id: len(block) for chunk_id, block in self._vectors.items()}
 
     def get(self, chunk_id: str) -> np.ndarray | None:
         """The chunk's unit vectors, one row per unit in `Chunk.units` order."""
@@ -47,18 +58,19 @@ class UnitVectors:
             self._vectors.pop(chunk_id, None)
 
     def save(self) -> None:
-        rows: dict[str, tuple[int, int]] = {}
-        offset = 0
-        for chunk_id, block in self._vectors.items():
-            rows[chunk_id] = (offset, offset + len(block))
-            offset += len(block)
+        """Write ids, row counts and vectors as one file, atomically."""
         blocks = list(self._vectors.values())
         matrix = np.vstack(blocks) if blocks else np.zeros((0, 0), dtype=np.float32)
         buffer = io.BytesIO()
-        np.save(buffer, matrix.astype(np.float32))
-        self._index_dir.mkdir(parents=True, exist_ok=True)
+        np.savez(
+            buffer,
+            ids=np.array(list(self._vectors), dtype=np.str_),
+            counts=np.array([len(b) for b in blocks], dtype=np.int64),
+            vectors=matrix.astype(np.float32),
+        )
         write_atomically(self._index_dir / VECTORS_FILE, buffer.getvalue())
-        write_atomically(self._index_dir / ROWS_FILE, json.dumps(rows).encode("utf-8"))
+        for name in LEGACY_FILES:
+            (self._index_dir / name).unlink(missing_ok=True)
 
 
 def embedding_texts(chunk: Chunk) -> list[str]:
