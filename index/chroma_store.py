@@ -117,7 +117,7 @@ class ChromaChunkStore:
         nodes: list[BaseNode] = [chunk_node(c) for c in chunks]
         for node, vector in zip(nodes, embeddings, strict=True):
             node.embedding = vector.tolist()
-        self.delete_ids([c.id for c in chunks])
+        self._collection.delete(ids=[c.id for c in chunks])
         self._vector_store.add(nodes)
 
     def delete_ids(self, chunk_ids: list[str]) -> None:
