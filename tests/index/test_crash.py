@@ -258,24 +258,31 @@ def test_a_crash_inside_the_unit_vector_write_keeps_unchanged_chunks_right(
 @pytest.fixture
 def damaged(
     fresh: tuple, tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Settings]:
-    """A copy of the clean index with an orphan in Chroma, a chunk without unit vectors and a stale
-    BM25 index; the CLI reads it, with the session's model."""
+) -> Iterator[tuple[Settings, list[str]]]:
+    """A copy of the clean index with an orphan in Chroma, a chunk missing there, a chunk without
+    unit vectors, one with a unit vector too few and a stale BM25 index; the CLI reads it, with the
+    session's model. Yields the settings and the ids of the three damaged chunks."""
     _, clean, _ = fresh
     damaged = settings_for(tmp_path / "data")
     shutil.copytree(clean.index_dir, damaged.index_dir)
     collection = open_collection(damaged.chroma, damaged.index_dir)
-    first = collection.get(limit=1, include=["embeddings"])
-    collection.add(ids=["orphan-0"], embeddings=first["embeddings"], documents=["kvarglömd"])
+    some = collection.get(limit=3, include=["embeddings"])
+    without_dense, without_units, short_of_units = some["ids"]
+    vector = np.asarray(some["embeddings"])[:1]
+    collection.add(ids=["orphan-0"], embeddings=vector, documents=["kvarglömd"])
+    collection.delete(ids=[without_dense])
     units = UnitVectors.load(damaged.index_dir)
-    units.drop([first["ids"][0]])
+    vectors = units.get(short_of_units)
+    assert vectors is not None and len(vectors) > 1
+    units.put([short_of_units], [vectors[1:]])
+    units.drop([without_units])
     units.save()
     (damaged.index_dir / BM25_DIR / FINGERPRINT_FILE).write_text("inaktuell", encoding="utf-8")
     monkeypatch.setenv("PLANASSISTENT_DATA_DIR", str(damaged.data_dir))
     monkeypatch.setenv("PLANASSISTENT_MODEL_DIR", str(TEST_MODEL_CACHE))
     monkeypatch.setattr(cli, "open_index", lambda s: composition.open_index(s, embedder))
     get_settings.cache_clear()
-    yield damaged
+    yield damaged, some["ids"]
     get_settings.cache_clear()
 
 
@@ -285,13 +292,18 @@ def run_check(capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, d
 
 
 def test_check_reports_each_disagreement_and_repair_fixes_them(
-    damaged: Settings, fresh: tuple, capsys: pytest.CaptureFixture[str]
+    damaged: tuple[Settings, list[str]], fresh: tuple, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    settings, (without_dense, without_units, short_of_units) = damaged
     status, found = run_check(capsys)
     assert status == 1 and not found["consistent"]
-    assert found["chroma"] == {"missing": [], "orphans": ["orphan-0"], "miscounted": []}
-    missing = found["unit_vectors"]["missing"]
-    assert len(missing) == 1 and found["unit_vectors"]["orphans"] == []
+    orphan = {"orphans": ["orphan-0"], "miscounted": []}
+    assert found["chroma"] == {"missing": [without_dense], **orphan}
+    assert found["unit_vectors"] == {
+        "missing": [without_units],
+        "orphans": [],
+        "miscounted": [short_of_units],
+    }
     assert found["bm25"] == {"stale": True}
 
     status, repaired = run_check(capsys, "--repair")
@@ -302,15 +314,16 @@ def test_check_reports_each_disagreement_and_repair_fixes_them(
     assert status == 0 and again["consistent"]
     assert again["chroma"] == again["unit_vectors"] == agrees and again["bm25"] == {"stale": False}
     assert again["catalog"] == found["catalog"]
-    assert_same_index(damaged, fresh[1])
+    assert_same_index(settings, fresh[1])
 
 
 def test_check_in_words_names_the_store_that_disagrees(
-    damaged: Settings, capsys: pytest.CaptureFixture[str]
+    damaged: tuple[Settings, list[str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    without_dense, without_units, _ = damaged[1]
     assert cli.main(["check"]) == 1
     out = capsys.readouterr().out
-    assert "Chroma: 1 id som katalogen inte har (orphan-0)." in out
-    assert "Meningsvektorer: 1 textavsnitt saknas" in out
+    assert f"Chroma: 1 textavsnitt saknas ({without_dense}), 1 id som katalogen inte har" in out
+    assert f"Meningsvektorer: 1 textavsnitt saknas ({without_units}), 1 med fel antal rader" in out
     assert "BM25: inaktuellt" in out
     assert out.rstrip().endswith("Indexet stämmer inte med katalogen.")
