@@ -1,10 +1,11 @@
 """Do the stores agree with the catalog? `planassistent check` asks; `--repair` and ingest fix.
 
 The catalog is the source of truth. Writes are ordered (see `plan_index.py`) so that a crash leaves
-at worst orphans (chunk ids that Chroma or the unit vectors hold but the catalog does not name) and
-a stale BM25 index. Chunks that the catalog names but a store lacks, or unit vectors whose number
-does not match the chunk's units, come from damage outside the index (a deleted file, a reset Chroma
-server, an index written before the unit vectors were one file): they are embedded again.
+at worst orphans (chunk ids that Chroma or the unit vectors hold but the catalog does not name), a
+stale BM25 index and the temporary files of the write it interrupted. Chunks that the catalog names
+but a store lacks, or unit vectors whose number does not match the chunk's units, come from damage
+outside the index (a deleted file, a reset Chroma server, an index written before the unit vectors
+were one file): they are embedded again.
 """
 
 from __future__ import annotations
@@ -52,10 +53,12 @@ class ConsistencyReport:
     chroma: StoreDifference
     unit_vectors: StoreDifference
     bm25_stale: bool
+    interrupted_writes: list[str]
 
     @property
     def consistent(self) -> bool:
-        return self.chroma.agrees and self.unit_vectors.agrees and not self.bm25_stale
+        stores_agree = self.chroma.agrees and self.unit_vectors.agrees
+        return stores_agree and not self.bm25_stale and not self.interrupted_writes
 
     def lines(self) -> list[str]:
         """The report in Swedish, one line per store."""
@@ -65,6 +68,7 @@ class ConsistencyReport:
             self.chroma.describe("Chroma"),
             self.unit_vectors.describe("Meningsvektorer"),
             f"BM25: {bm25 or 'stämmer med katalogen'}.",
+            f"Avbrutna skrivningar: {_some(self.interrupted_writes) or 'inga'}.",
         ]
 
     def as_json(self) -> dict[str, object]:
@@ -74,6 +78,7 @@ class ConsistencyReport:
             "chroma": asdict(self.chroma),
             "unit_vectors": asdict(self.unit_vectors),
             "bm25": {"stale": self.bm25_stale},
+            "interrupted_writes": self.interrupted_writes,
         }
 
 
@@ -95,6 +100,7 @@ def check(index: PlanIndex) -> ConsistencyReport:
             miscounted=sorted(miscounted),
         ),
         bm25_stale=not index.lexical_is_current(),
+        interrupted_writes=index.interrupted_writes(),
     )
 
 
@@ -102,6 +108,9 @@ def repair(index: PlanIndex, report: ConsistencyReport, *, rebuild_bm25: bool = 
     """Make the stores agree with the catalog as `report` found them; returns what was done, in
     Swedish. An ingest passes `rebuild_bm25=False`: it rebuilds BM25 once, after its writes."""
     done = []
+    if report.interrupted_writes:
+        index.remove_interrupted_writes()
+        done.append(f"Tog bort {len(report.interrupted_writes)} rester av avbrutna skrivningar.")
     chroma, units = report.chroma, report.unit_vectors
     if chroma.orphans or units.orphans:
         index.drop_orphans(chroma.orphans, units.orphans)

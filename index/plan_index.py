@@ -13,6 +13,7 @@ neither a model nor Chroma.
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -266,6 +267,20 @@ class PlanIndex:
             if units:
                 self._units.put([c.id for c in units], unit_vectors)
                 self._units.save()
+
+    def interrupted_writes(self) -> list[str]:
+        """What writes cut short by a crash left: every store writes under a hidden name first
+        (`write_atomically`, `LexicalIndex.save`) and renames it into place."""
+        return sorted(p.name for p in self._index_dir.glob(".*"))
+
+    def remove_interrupted_writes(self) -> None:
+        # Under the lock: then no write of this process (a lazy BM25 rebuild) is under way.
+        with self._lock:
+            for leftover in self._index_dir.glob(".*"):
+                if leftover.is_dir():
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
 
     def refresh_lexical(self) -> None:
         """Rebuild BM25 now unless the saved one is the catalog's: after an ingest or a crash."""
