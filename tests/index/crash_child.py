@@ -46,7 +46,7 @@ def watching_writes(before_write: BeforeWrite) -> Iterator[None]:
             wrapped = _announcing(getattr(owner, name), _constant(label), before_write)
             stack.enter_context(patch.object(owner, name, wrapped))
         for module in (index.catalog, index.unit_vectors):
-            writer = _announcing(module.write_atomically, _file_label("write"), before_write)
+            writer = _announcing(module.write_atomically, _written_file, before_write)
             stack.enter_context(patch.object(module, "write_atomically", writer))
 
         def announced_replace(source: Any, target: Any) -> None:
@@ -72,8 +72,8 @@ def _constant(label: str) -> Callable[..., str]:
     return lambda *_: label
 
 
-def _file_label(action: str) -> Callable[..., str]:
-    return lambda file, *_: f"{action}:{Path(file).name}"
+def _written_file(file: Path, *_: Any) -> str:
+    return f"write:{Path(file).name}"
 
 
 def main(argv: list[str]) -> None:

@@ -41,6 +41,8 @@ PLAN_CHARS = 1500
 SOURCES = [NORRKOPING_2024, NORRTALJE_2023, SODERKOPING_2025]
 CHANGED = NORRTALJE_2023.name
 CHILD_TIMEOUT_S = 300
+#: What `write_atomically` leaves when a crash falls between writing a file and renaming it.
+INTERRUPTED_WRITE = ".catalog.json.x7k2.tmp"
 
 # --- ingests, clean and crashed -------------------------------------------------------------------
 
@@ -127,6 +129,7 @@ def assert_same_index(actual: Settings, expected: Settings) -> None:
     assert_same_vectors({i: e[2] for i, e in dense.items()}, {i: e[2] for i, e in clean.items()})
     assert bm25_files(actual) == bm25_files(expected)
     assert_same_vectors(unit_vectors(actual), unit_vectors(expected))
+    assert not list(actual.index_dir.glob(".*")), "no file of an interrupted write is left"
 
 
 # --- a fresh ingest -----------------------------------------------------------------------------
@@ -260,8 +263,9 @@ def damaged(
     fresh: tuple, tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[Settings, list[str]]]:
     """A copy of the clean index with an orphan in Chroma, a chunk missing there, a chunk without
-    unit vectors, one with a unit vector too few and a stale BM25 index; the CLI reads it, with the
-    session's model. Yields the settings and the ids of the three damaged chunks."""
+    unit vectors, one with a unit vector too few, a stale BM25 index and the temporary file of an
+    interrupted write; the CLI reads it, with the session's model. Yields the settings and the ids
+    of the three damaged chunks."""
     _, clean, _ = fresh
     damaged = settings_for(tmp_path / "data")
     shutil.copytree(clean.index_dir, damaged.index_dir)
@@ -278,6 +282,7 @@ def damaged(
     units.drop([without_units])
     units.save()
     (damaged.index_dir / BM25_DIR / FINGERPRINT_FILE).write_text("inaktuell", encoding="utf-8")
+    (damaged.index_dir / INTERRUPTED_WRITE).write_text("halv katalog", encoding="utf-8")
     monkeypatch.setenv("PLANASSISTENT_DATA_DIR", str(damaged.data_dir))
     monkeypatch.setenv("PLANASSISTENT_MODEL_DIR", str(TEST_MODEL_CACHE))
     monkeypatch.setattr(cli, "open_index", lambda s: composition.open_index(s, embedder))
@@ -305,14 +310,16 @@ def test_check_reports_each_disagreement_and_repair_fixes_them(
         "miscounted": [short_of_units],
     }
     assert found["bm25"] == {"stale": True}
+    assert found["interrupted_writes"] == [INTERRUPTED_WRITE]
 
     status, repaired = run_check(capsys, "--repair")
-    assert status == 0 and repaired["consistent"] and len(repaired["repaired"]) == 3
+    assert status == 0 and repaired["consistent"] and len(repaired["repaired"]) == 4
 
     status, again = run_check(capsys)
     agrees: dict[str, list[str]] = {"missing": [], "orphans": [], "miscounted": []}
     assert status == 0 and again["consistent"]
     assert again["chroma"] == again["unit_vectors"] == agrees and again["bm25"] == {"stale": False}
+    assert again["interrupted_writes"] == []
     assert again["catalog"] == found["catalog"]
     assert_same_index(settings, fresh[1])
 
@@ -326,4 +333,5 @@ def test_check_in_words_names_the_store_that_disagrees(
     assert f"Chroma: 1 textavsnitt saknas ({without_dense}), 1 id som katalogen inte har" in out
     assert f"Meningsvektorer: 1 textavsnitt saknas ({without_units}), 1 med fel antal rader" in out
     assert "BM25: inaktuellt" in out
+    assert f"Avbrutna skrivningar: {INTERRUPTED_WRITE}." in out
     assert out.rstrip().endswith("Indexet stämmer inte med katalogen.")
