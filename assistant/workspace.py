@@ -9,7 +9,6 @@ whole, so a question asked meanwhile sees either the old or the new index, never
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from assistant.question import QuestionIntent
 from assistant.service import Assistant, Scope
 from assistant.sources import QuoteInContext, SectionTexts
 from index.builder import IngestReport, duplicate_of, ingest_paths
-from index.catalog import DocumentRecord
+from index.catalog import DocumentRecord, write_atomically
 from ingest.document import DocumentMeta, IngestError, LoadedDocument
 from ingest.loaders import SUPPORTED_SUFFIXES, load_document
 from ingest.metadata import MetaOverrides
@@ -193,9 +192,9 @@ class Workspace:
         target = self._settings.uploads_dir / upload.name
         on_embedded = None if progress is None else _share_of(progress)
         with self._writing:
-            target.parent.mkdir(parents=True, exist_ok=True)
             if upload.resolve() != target.resolve():
-                shutil.copyfile(upload, target)
+                # Atomically: a crash mid-copy must not leave half a plan among the uploads.
+                write_atomically(target, upload.read_bytes())
             index = self._assistant.index
             report = ingest_paths(
                 index, [target], self._settings.ingest, overrides, progress=on_embedded

@@ -1,8 +1,9 @@
 """The command line: `planassistent` / `python -m cli` (also `python -m assistant`). It sits above
 the assistant and the eval, and builds what it uses through `assistant.composition`.
 
-Public contract (scripts depend on it): `ingest`, `documents --json`, `search --json`. Heavy modules
-are imported inside the commands, so `--help` and `documents` answer at once.
+Public contract (scripts depend on it): `ingest`, `documents --json`, `search --json`, and `check`'s
+exit status (0: the stores agree with the catalog). Heavy modules are imported inside the commands,
+so `--help` and `documents` answer at once.
 """
 
 from __future__ import annotations
@@ -69,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--municipality", help="Bara denna kommun (går före frågan).")
     ask.add_argument("--organisation", help="Bara denna kommun eller region (går före frågan).")
     ask.add_argument("--year", type=int, help="Bara detta år (går före frågan).")
+
+    check = commands.add_parser(
+        "check", help="Kontrollera att Chroma, meningsvektorer och BM25 stämmer med katalogen."
+    )
+    check.add_argument("--repair", action="store_true", help="Rätta det som inte stämmer.")
+    check.add_argument("--json", action="store_true", help="Skriv ut JSON.")
 
     from eval.command import add_arguments as add_eval_arguments
 
@@ -252,6 +259,25 @@ def _render_citation(citation: Citation) -> str:
     return text
 
 
+def run_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit status 0 when every store agrees with the catalog (after repair, with --repair)."""
+    from index.consistency import check, repair
+
+    index = open_index(settings)
+    found = check(index)
+    repaired = repair(index, found) if args.repair and not found.consistent else []
+    consistent = check(index).consistent if repaired else found.consistent
+    if args.json:
+        result = found.as_json() | {"consistent": consistent}
+        if args.repair:
+            result["repaired"] = repaired
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(found.lines() + repaired))
+        print("Indexet stämmer." if consistent else "Indexet stämmer inte med katalogen.")
+    return 0 if consistent else 1
+
+
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     from eval.command import run
 
@@ -263,6 +289,7 @@ COMMANDS = {
     "documents": run_documents,
     "search": run_search,
     "ask": run_ask,
+    "check": run_check,
     "eval": run_eval,
 }
 

@@ -1,7 +1,8 @@
 """Files and folders → the index: load, process and add each plan; report what happened.
 
 One bad file never stops a batch and never touches what is already indexed: it is reported with its
-reason, and the next file goes on.
+reason, and the next file goes on. An ingest first repairs what a crashed one left (orphans in the
+stores) and ends with a BM25 index of the catalog, so after it the stores agree with the catalog.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from index import consistency
 from index.catalog import DocumentRecord
 from index.plan_index import PlanIndex, ProgressCallback
 from ingest.document import IngestError
@@ -92,6 +94,8 @@ def ingest_paths(
     index.claim_writing()
     started = time.perf_counter()
     report = IngestReport()
+    for repaired in consistency.repair(index, consistency.check(index), rebuild_bm25=False):
+        logger.warning(repaired)
     files, missing = collect_files(paths)
     for error in missing:
         _fail(report, error, on_error)
@@ -108,6 +112,7 @@ def ingest_paths(
             on_done(file)
     if prune:
         report.pruned = index.prune_missing()
+    index.refresh_lexical()
     report.seconds = time.perf_counter() - started
     return report
 

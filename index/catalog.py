@@ -2,8 +2,9 @@
 
 It holds every indexed document and all its chunks. It is the source of truth: `documents --json`
 reads it, BM25 is rebuilt from it, and search turns the ids that Chroma and BM25 return back into
-chunks through it. Chroma is written before the catalog, so the catalog never names a chunk that the
-vector store lacks; ids that the stores have but the catalog lacks are ignored.
+chunks through it. The other stores get a chunk before the catalog names it and lose it after, so
+the catalog never names a chunk that they lack; ids that the stores have but the catalog lacks
+(left by a crash) are ignored by search and deleted by the next ingest (`consistency.py`).
 
 One file, not a file per document plus a chunk file: a single `os.replace` keeps records and chunks
 consistent with each other even if the process dies mid-write.
@@ -114,6 +115,9 @@ class Catalog:
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self._chunks.get(chunk_id)
+
+    def chunk_ids(self) -> list[str]:
+        return [cid for record in self.documents() for cid in record.chunk_ids]
 
     def chunks(self) -> list[Chunk]:
         """All chunks, document by document (sorted by path), each in document order."""

@@ -65,7 +65,7 @@ def chunk_node(chunk: Chunk) -> TextNode:
     Both stores must build identical nodes: QueryFusionRetriever merges hits by `node.hash` (text +
     metadata). Metadata is excluded from the embedded/indexed content (BM25 indexes
     `get_content(MetadataMode.EMBED)`), since the header already carries what matters. The source
-    relationship makes the document's path the node's `ref_doc_id`: deleting by it drops a document.
+    relationship makes the document's path the node's `ref_doc_id`.
     """
     metadata = chunk_metadata(chunk)
     return TextNode(
@@ -109,18 +109,24 @@ class ChromaChunkStore:
             self._vector_store, embed_model=embed_model
         )
 
-    def add(self, chunks: list[Chunk], embeddings: np.ndarray) -> None:
-        """Store chunks with their passage embeddings (one row per chunk, same order)."""
+    def put(self, chunks: list[Chunk], embeddings: np.ndarray) -> None:
+        """Store chunks with their passage embeddings (one row per chunk, same order), replacing
+        entries with the same ids: Chroma's `add` would silently keep the old ones."""
         if len(chunks) != len(embeddings):
             raise ValueError(f"{len(chunks)} textavsnitt men {len(embeddings)} vektorer.")
         nodes: list[BaseNode] = [chunk_node(c) for c in chunks]
         for node, vector in zip(nodes, embeddings, strict=True):
             node.embedding = vector.tolist()
+        self._collection.delete(ids=[c.id for c in chunks])
         self._vector_store.add(nodes)
 
-    def delete_document(self, path: str) -> None:
-        """Drop every chunk of the document at `path` (all versions)."""
-        self._vector_store.delete(ref_doc_id=path)
+    def delete_ids(self, chunk_ids: list[str]) -> None:
+        if chunk_ids:
+            self._collection.delete(ids=chunk_ids)
+
+    def ids(self) -> list[str]:
+        """Every chunk id in the collection."""
+        return self._collection.get(include=[])["ids"]
 
     def ids_of_document(self, path: str) -> list[str]:
         return self._collection.get(where={"path": path}, include=[])["ids"]

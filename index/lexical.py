@@ -93,13 +93,19 @@ class LexicalIndex:
         cls, index_dir: Path, settings: LexicalSettings, fingerprint: str
     ) -> LexicalIndex | None:
         """The saved index if it was built from the catalog with this fingerprint, else None."""
+        if cls.saved_fingerprint(index_dir) != fingerprint:
+            return None
         folder = index_dir / BM25_DIR
-        fingerprint_file = folder / FINGERPRINT_FILE
+        return cls(bm25s.BM25.load(str(folder), load_corpus=True, show_progress=False), settings)
+
+    @staticmethod
+    def saved_fingerprint(index_dir: Path) -> str | None:
+        """The fingerprint of the catalog the saved index was built from; None if none is saved.
+        The fingerprint is written last, so an index with one is complete."""
+        fingerprint_file = index_dir / BM25_DIR / FINGERPRINT_FILE
         if not fingerprint_file.exists():
             return None
-        if fingerprint_file.read_text(encoding="utf-8") != fingerprint:
-            return None
-        return cls(bm25s.BM25.load(str(folder), load_corpus=True, show_progress=False), settings)
+        return fingerprint_file.read_text(encoding="utf-8")
 
     @staticmethod
     def remove_saved(index_dir: Path) -> None:

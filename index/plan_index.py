@@ -1,15 +1,20 @@
 """The index facade that the CLI and the assistant use: add, remove, list and search plans.
 
-Three stores sit behind it, each in its own module: the catalog (source of truth, `catalog.py`),
-Chroma (dense vectors, `chroma_store.py`) and BM25 (`lexical.py`, rebuilt from the catalog). Writes
-go to Chroma first and to the catalog last, so the catalog only names chunks that are searchable.
-Everything expensive is opened on first use: listing documents loads neither a model nor Chroma.
+Four stores sit behind it, each in its own module: the catalog (source of truth, `catalog.py`),
+Chroma (dense vectors, `chroma_store.py`), the unit vectors (`unit_vectors.py`) and BM25
+(`lexical.py`, rebuilt from the catalog). Each store's write is atomic, and they are ordered so that
+the catalog only names chunks that every store holds: an added chunk goes to Chroma and the unit
+vectors before the catalog names it, a removed one leaves them after the catalog forgot it. A crash
+at any moment therefore leaves at worst orphans (and a stale BM25), which `consistency.py` finds and
+the next ingest removes. Everything expensive is opened on first use: listing documents loads
+neither a model nor Chroma.
 Only one process writes to an index at a time (`writer_lock.py`); reading takes no lock.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -192,16 +197,15 @@ class PlanIndex:
             return existing
         self._catalog.check_ids_free(record)
         # Embedding is the slow part (seconds per document): outside the lock, searches go on.
-        passages, units = self._embed(chunks, progress)
+        passages, units = self._embed(chunks, chunks, progress)
         with self._lock:
-            self._store.delete_document(record.path)
-            self._store.add(chunks, passages)
-            if existing is not None:
-                self._units.drop(existing.chunk_ids)
-            self._units.put([c.id for c in chunks], units)
+            self._store.put(chunks, passages)
+            self._units.put(record.chunk_ids, units)
             self._units.save()
             stored = self._catalog.put(chunks)
             self._lexical_ready = False
+            if existing is not None:
+                self._drop_from_stores(sorted(set(existing.chunk_ids) - set(record.chunk_ids)))
             return stored
 
     def remove_document(self, path: str | Path) -> bool:
@@ -223,18 +227,27 @@ class PlanIndex:
         record = self._catalog.document(path)
         if record is None:
             return False
-        self._store.delete_document(path)
-        self._units.drop(record.chunk_ids)
-        self._units.save()
+        self._catalog.remove(path)
         self._lexical_ready = False
-        return self._catalog.remove(path)
+        self._drop_from_stores(record.chunk_ids)
+        return True
+
+    def _drop_from_stores(self, chunk_ids: list[str]) -> None:
+        """Delete chunks that the catalog no longer names from Chroma and the unit vectors."""
+        self._store.delete_ids(chunk_ids)
+        self._units.drop(chunk_ids)
+        self._units.save()
 
     def _embed(
-        self, chunks: list[Chunk], progress: ProgressCallback | None
+        self,
+        passages_of: list[Chunk],
+        units_of: list[Chunk],
+        progress: ProgressCallback | None,
     ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Vectors for the chunks (header + text) and for each chunk's units."""
-        unit_texts = [embedding_texts(c) for c in chunks]
-        groups = [[indexed_text(c) for c in chunks], [t for ts in unit_texts for t in ts]]
+        """Vectors for the passages (header + text) of `passages_of` and for each of `units_of`'s
+        units."""
+        unit_texts = [embedding_texts(c) for c in units_of]
+        groups = [[indexed_text(c) for c in passages_of], [t for ts in unit_texts for t in ts]]
         total, done = sum(map(len, groups)), 0
         encoded = []
         for texts in groups:
@@ -270,6 +283,62 @@ class PlanIndex:
 
     def embed_query(self, query: str) -> list[float]:
         return self._embed_model.get_query_embedding(query)
+
+    # --- consistency of the stores with the catalog (see `index.consistency`) ---------------
+
+    def dense_chunk_ids(self) -> set[str]:
+        """The chunk ids Chroma holds."""
+        return set(self._store.ids())
+
+    def unit_vector_counts(self) -> dict[str, int]:
+        """Per chunk id with stored unit vectors: how many rows it has."""
+        return self._units.counts()
+
+    def lexical_is_current(self) -> bool:
+        """Whether the saved BM25 index is the catalog's (none saved for an empty catalog)."""
+        expected = None if self._catalog.is_empty() else self._catalog.fingerprint()
+        return LexicalIndex.saved_fingerprint(self._index_dir) == expected
+
+    def drop_orphans(self, dense: list[str], units: list[str]) -> None:
+        """Delete chunk ids that the catalog does not name from Chroma and the unit vectors."""
+        with self._lock:
+            if set(self._catalog.chunk_ids()).intersection(dense, units):
+                raise ValueError("Bara id som katalogen saknar kan tas bort.")
+            self._store.delete_ids(dense)
+            if units:
+                self._units.drop(units)
+                self._units.save()
+
+    def restore(self, dense: list[Chunk], units: list[Chunk]) -> None:
+        """Embed and store the passages of `dense` in Chroma and the units of `units` beside the
+        catalog: the catalog's chunks that those stores lack (or hold wrongly)."""
+        passages, unit_vectors = self._embed(dense, units, None)
+        with self._lock:
+            if dense:
+                self._store.put(dense, passages)
+            if units:
+                self._units.put([c.id for c in units], unit_vectors)
+                self._units.save()
+
+    def interrupted_writes(self) -> list[str]:
+        """What writes cut short by a crash left: every store writes under a hidden name first
+        (`write_atomically`, `LexicalIndex.save`) and renames it into place."""
+        return sorted(p.name for p in self._index_dir.glob(".*"))
+
+    def remove_interrupted_writes(self) -> None:
+        # Under the lock: then no write of this process (a lazy BM25 rebuild) is under way.
+        with self._lock:
+            for leftover in self._index_dir.glob(".*"):
+                if leftover.is_dir():
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
+
+    def refresh_lexical(self) -> None:
+        """Rebuild BM25 now unless the saved one is the catalog's: after an ingest or a crash."""
+        with self._lock:
+            if not self.lexical_is_current():
+                self._rebuild_lexical()
 
     # --- BM25 --------------------------------------------------------------------------------
 

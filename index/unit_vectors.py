@@ -2,7 +2,10 @@
 
 The answerer re-scores the sentences of the best passages against the question; embedding them per
 question would cost far more than the whole latency budget, so they are stored here: one float32
-matrix and, per chunk, where its rows are. Written atomically beside the catalog.
+matrix and, per chunk, its id and row count, all in ONE `.npz` file written atomically beside the
+catalog. (Matrix and row map used to be two files replaced one after the other: a crash between the
+two writes paired the rows of one version with the matrix of another and silently gave unchanged
+chunks wrong vectors.)
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ import numpy as np
 from index.catalog import write_atomically
 from ingest.document import LIST_MARKER, Chunk
 
-VECTORS_FILE = "unit_vectors.npy"
-ROWS_FILE = "unit_rows.json"
+VECTORS_FILE = "unit_vectors.npz"
+#: The former two-file layout (matrix, row map): still read, so an index built before keeps its
+#: vectors without re-embedding; removed at the first save.
+LEGACY_FILES = ("unit_vectors.npy", "unit_rows.json")
 
 
 class UnitVectors:
@@ -27,13 +32,21 @@ class UnitVectors:
 
     @classmethod
     def load(cls, index_dir: Path) -> UnitVectors:
-        rows_file = index_dir / ROWS_FILE
-        if not rows_file.exists():
-            return cls(index_dir, {})
-        matrix = np.load(index_dir / VECTORS_FILE)
-        rows: dict[str, list[int]] = json.loads(rows_file.read_text(encoding="utf-8"))
-        vectors = {chunk_id: matrix[start:end] for chunk_id, (start, end) in rows.items()}
+        file = index_dir / VECTORS_FILE
+        if not file.exists():
+            return cls(index_dir, _legacy_vectors(index_dir))
+        with np.load(file, allow_pickle=False) as stored:
+            ids, counts, matrix = stored["ids"], stored["counts"], stored["vectors"]
+        ends = np.cumsum(counts)
+        vectors = {
+            str(chunk_id): matrix[end - count : end]
+            for chunk_id, count, end in zip(ids, counts, ends, strict=True)
+        }
         return cls(index_dir, vectors)
+
+    def counts(self) -> dict[str, int]:
+        """Per chunk id: how many unit vectors are stored."""
+        return {chunk_id: len(block) for chunk_id, block in self._vectors.items()}
 
     def get(self, chunk_id: str) -> np.ndarray | None:
         """The chunk's unit vectors, one row per unit in `Chunk.units` order."""
@@ -47,18 +60,30 @@ class UnitVectors:
             self._vectors.pop(chunk_id, None)
 
     def save(self) -> None:
-        rows: dict[str, tuple[int, int]] = {}
-        offset = 0
-        for chunk_id, block in self._vectors.items():
-            rows[chunk_id] = (offset, offset + len(block))
-            offset += len(block)
+        """Write ids, row counts and vectors as one file, atomically."""
         blocks = list(self._vectors.values())
         matrix = np.vstack(blocks) if blocks else np.zeros((0, 0), dtype=np.float32)
         buffer = io.BytesIO()
-        np.save(buffer, matrix.astype(np.float32))
-        self._index_dir.mkdir(parents=True, exist_ok=True)
+        np.savez(
+            buffer,
+            ids=np.array(list(self._vectors), dtype=np.str_),
+            counts=np.array([len(b) for b in blocks], dtype=np.int64),
+            vectors=matrix.astype(np.float32),
+        )
         write_atomically(self._index_dir / VECTORS_FILE, buffer.getvalue())
-        write_atomically(self._index_dir / ROWS_FILE, json.dumps(rows).encode("utf-8"))
+        for name in LEGACY_FILES:
+            (self._index_dir / name).unlink(missing_ok=True)
+
+
+def _legacy_vectors(index_dir: Path) -> dict[str, np.ndarray]:
+    """The vectors of the former two-file layout, if there is one (a pair that disagrees is left
+    to `index.consistency`, which compares every chunk's row count with its units)."""
+    matrix_file, rows_file = (index_dir / name for name in LEGACY_FILES)
+    if not (matrix_file.exists() and rows_file.exists()):
+        return {}
+    matrix = np.load(matrix_file, allow_pickle=False)
+    rows: dict[str, list[int]] = json.loads(rows_file.read_text(encoding="utf-8"))
+    return {chunk_id: matrix[start:end] for chunk_id, (start, end) in rows.items()}
 
 
 def embedding_texts(chunk: Chunk) -> list[str]:

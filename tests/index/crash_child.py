@@ -1,0 +1,99 @@
+"""Test helper: an ingest that `kill -9`s itself at a chosen write to the index.
+
+`watching_writes` calls a function before every write to a store: Chroma's put and delete, each
+atomic file write (catalog, unit vectors) and the rename that publishes it, the BM25 save. The test
+records the writes of a clean ingest with it, then runs this module as a child process that is
+killed with SIGKILL just before the Nth of them:
+
+    python -m tests.index.crash_child DATA_DIR MODEL_DIR N PATH...
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+import index.catalog
+import index.unit_vectors
+from index.chroma_store import ChromaChunkStore
+from index.lexical import LexicalIndex
+
+#: Files whose `os.replace` is a write of its own: a crash may fall between writing and renaming.
+RENAMED_FILES = (index.catalog.CATALOG_FILE, index.unit_vectors.VECTORS_FILE)
+
+#: The methods that write to Chroma and BM25, with the label each write is announced by.
+STORE_WRITES = [
+    (ChromaChunkStore, "put", "chroma.put"),
+    (ChromaChunkStore, "delete_ids", "chroma.delete"),
+    (LexicalIndex, "save", "bm25.save"),
+]
+
+BeforeWrite = Callable[[str], None]
+
+
+@contextmanager
+def watching_writes(before_write: BeforeWrite) -> Iterator[None]:
+    """Call `before_write(label)` before each write to a store, while inside."""
+    replace = os.replace
+    with ExitStack() as stack:
+        for owner, name, label in STORE_WRITES:
+            wrapped = _announcing(getattr(owner, name), _constant(label), before_write)
+            stack.enter_context(patch.object(owner, name, wrapped))
+        for module in (index.catalog, index.unit_vectors):
+            writer = _announcing(module.write_atomically, _written_file, before_write)
+            stack.enter_context(patch.object(module, "write_atomically", writer))
+
+        def announced_replace(source: Any, target: Any) -> None:
+            if Path(target).name in RENAMED_FILES:
+                before_write(f"rename:{Path(target).name}")
+            replace(source, target)
+
+        stack.enter_context(patch.object(os, "replace", announced_replace))
+        yield
+
+
+def _announcing(
+    write: Callable[..., Any], label: Callable[..., str], before_write: BeforeWrite
+) -> Callable[..., Any]:
+    def announced(*args: Any, **kwargs: Any) -> Any:
+        before_write(label(*args))
+        return write(*args, **kwargs)
+
+    return announced
+
+
+def _constant(label: str) -> Callable[..., str]:
+    return lambda *_: label
+
+
+def _written_file(file: Path, *_: Any) -> str:
+    return f"write:{Path(file).name}"
+
+
+def main(argv: list[str]) -> None:
+    from assistant.composition import open_index
+    from index.builder import ingest_paths
+    from settings import Settings
+
+    data_dir, model_dir, kill_at, *paths = argv
+    writes = 0
+
+    def before_write(label: str) -> None:
+        nonlocal writes
+        writes += 1
+        if writes == int(kill_at):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    settings = Settings(data_dir=Path(data_dir), model_dir=Path(model_dir))
+    with watching_writes(before_write):
+        ingest_paths(open_index(settings), [Path(p) for p in paths], settings.ingest)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
