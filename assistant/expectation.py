@@ -102,6 +102,12 @@ _RULES: tuple[tuple[re.Pattern[str], Expected], ...] = tuple(
             r"|postadress\w*|adress(?:en)?|webbadress\w*|hemsida\w*)\b",
             Expected.CONTACT,
         ),
+        # A share of money may be stated as the two sums ("Hur stor del av budgeten går till …"
+        # → "Barn- och ungdomsverksamheten: 428 360 tkr" of "654 848 tkr").
+        (
+            rf"(?:hur stor(?:t)?|vilken) (?:andel|del) av (?:\w+ ){{0,3}}?{_MONEY_NOUN}\b",
+            Expected.QUANTITY,
+        ),
         (
             r"hur många (?:procent|%)|hur stor(?:t)? (?:andel|del|procent)\b|vilken andel\b"
             r"|med hur många procent",

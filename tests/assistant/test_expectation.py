@@ -40,6 +40,10 @@ from assistant.expectation import Expected, expectation, holds_expected
         ("Ska kommunen införa Bostad först?", Expected.STATEMENT, None),
         ("Tar regionen ut mer eller mindre skatt än grannregionen?", Expected.QUANTITY, None),
         ("Har pengarna till barn och unga ökat sedan 2017?", Expected.QUANTITY, None),
+        # A share of money may be given as two sums; a share of people only as a share.
+        ("Hur stor del av socialbudgeten går till barn och unga?", Expected.QUANTITY, None),
+        ("Vilken andel av kostnaderna täcks av avgifter?", Expected.QUANTITY, None),
+        ("Hur stor andel av brukarna känner sig trygga?", Expected.SHARE, None),
         # The interrogative decides, wherever its clause starts.
         ("Skyddat boende 2023: hur många dygn räknar de med?", Expected.COUNT, "dygn"),
         ("Hur mäter regionen tillgängligheten? Vilka indikatorer följs?", Expected.LIST, None),
