@@ -6,9 +6,10 @@ Every word is reduced to a term: its base form (simplemma's Swedish dictionary; 
 the dictionary does not know, the base form of its longest known last part: "demensplatser" →
 "demens" + "plats"), then stemmed (Snowball), which merges what the dictionary leaves apart.
 
-A question term is *present* in a text when the text has the term itself, a compound ending in it
-("avgift" in "omsorgsavgiften"), or, for a compound term, all its parts ("demensplats" in
-"platser för demens").
+A question term is *present* in a text when the text has the term itself, the noun of its verb or
+the verb of its noun ("investerar" / "investeringar"), a compound ending in it ("avgift" in
+"omsorgsavgiften"), or, for a compound term, all its parts ("demensplats" in "platser för
+demens").
 """
 
 from __future__ import annotations
@@ -115,10 +116,25 @@ def _known_head(word: str) -> tuple[str, str] | None:
     return None
 
 
+#: The suffixes that make a noun of a verb's stem: "investerar" / "investering", "utreder" /
+#: "utredning", "satsar" / "satsning" (a question asks with the verb, a plan names the act).
+_ACTION_NOUN = ("ing", "ning")
+
+
+def _derived(form: str, forms: set[str]) -> bool:
+    """Whether the text has the noun of the verb ``form`` names, or the verb of that noun."""
+    if len(form) < _MIN_PART:
+        return False
+    return any(
+        form + suffix in forms or (form.endswith(suffix) and form[: -len(suffix)] in forms)
+        for suffix in _ACTION_NOUN
+    )
+
+
 def present(term: Term, forms: set[str]) -> bool:
     """Whether a question term is in a text whose `forms` (see `TermNormaliser.forms`) are given:
     the term itself, all its compound parts, or a compound of the text ending in it."""
-    if term.form in forms:
+    if term.form in forms or _derived(term.form, forms):
         return True
     if term.parts and all(part in forms for part in term.parts):
         return True

@@ -36,6 +36,10 @@ def test_inflections_meet(normaliser: TermNormaliser, first: str, second: str) -
         ("anställda", "Socialkontoret har sin postadress i Norrköping.", False),
         ("e-tjänster", "Fler e-tjänster ska införas.", True),
         ("läkemedelsautomater", "30 läkemedels-automater är utplacerade.", True),
+        # A verb asked about, its noun in the plan, and the other way round.
+        ("investerar", "Summa investeringar -4 450", True),
+        ("utredningen", "Nämnden utreder behovet.", True),
+        ("satsar", "Satsningen på demensvården fortsätter.", True),
     ],
 )
 def test_presence(normaliser: TermNormaliser, term: str, text: str, found: bool) -> None:
