@@ -48,3 +48,4 @@ bench: install
 	$(BIN)/python -m benchmarks.ingest_search
 	$(BIN)/python -m benchmarks.ask
 	$(BIN)/python -m benchmarks.app_start
+	$(BIN)/python -m benchmarks.load
