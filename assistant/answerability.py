@@ -64,10 +64,11 @@ class AnswerabilityJudge:
         judged = evidence[: self._settings.judged_units]
         searched = _documents(evidence)
         labelled = self._labelled_values(judged, asked)
-        fitting = [u for u in judged if self.fits(u, asked)] + labelled[1::2]
+        fitting = [u for u in judged if self.fits(u, asked)] + [value for _, value in labelled]
         if not any(u.score >= threshold for u in fitting):
             return Judgement(asked, searched=searched)
-        answering = _unique(labelled + [u for u in evidence if self.fits(u, asked)])
+        pairs = [unit for pair in labelled for unit in pair]
+        answering = _unique(pairs + [u for u in evidence if self.fits(u, asked)])
         key = self._key_terms(question)
         keyed = [u for u in answering if self._holds_terms(u, key)]
         return Judgement(asked, answering, keyed, searched)
@@ -75,30 +76,28 @@ class AnswerabilityJudge:
     def fits(self, unit: ScoredUnit, asked: Expectation) -> bool:
         """Whether the unit holds the kind of value asked for, next to the question's focus."""
         context = unit_context(unit)
-        if not _holds(unit.text, context, asked.expected):
-            return False
-        if asked.focus is None:
-            return True
-        forms = self._scorer.unit_forms(unit.chunk)[unit.index]
-        return present(self._scorer.term(asked.focus), forms)
+        return _holds(unit.text, context, asked.expected) and self._names_focus(unit, asked)
 
-    def _labelled_values(self, judged: list[ScoredUnit], asked: Expectation) -> list[ScoredUnit]:
-        """Labels and the bare values they name, in pairs (label, value): in a flattened
+    def _labelled_values(
+        self, judged: list[ScoredUnit], asked: Expectation
+    ) -> list[tuple[ScoredUnit, ScoredUnit]]:
+        """Labels and the bare values they name, as (label, value): in a flattened
         indicator table the label ("Brukaren känner sig trygg …, andel (%)") and its value
         ("74,5%") are blocks of their own, so neither holds both the focus and the value. The
         value carries its label's score."""
         if asked.expected not in CHECKED:
             return []
-        pairs: list[ScoredUnit] = []
+        pairs = []
         for label in judged:
             if self.fits(label, asked) or not self._names_focus(label, asked):
                 continue
             value = _value_after(label, asked.expected)
             if value is not None:
-                pairs += [label, value]
+                pairs.append((label, value))
         return pairs
 
     def _names_focus(self, unit: ScoredUnit, asked: Expectation) -> bool:
+        """Whether the unit has the question's focus noun (any unit does when it names none)."""
         if asked.focus is None:
             return True
         forms = self._scorer.unit_forms(unit.chunk)[unit.index]
