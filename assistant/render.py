@@ -8,11 +8,11 @@ here are real tags.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from html import escape
 
 from assistant.answer import Answer, Citation, ComparisonSide
+from assistant.answerers.grounding import MARKER
 from assistant.law_register import LawEntry
 from assistant.sources import QuoteInContext
 from assistant.workspace import Turn
@@ -20,7 +20,6 @@ from assistant.workspace import Turn
 #: The quote in its section, for a chunk id and a quote.
 ContextLookup = Callable[[str, str], QuoteInContext]
 
-_MARKER = re.compile(r"\[(\d+)\]")
 SILENT = "Planen säger inget om detta."
 
 
@@ -120,7 +119,7 @@ def _table_html(rows: list[list[str]], key: str) -> str:
 
 
 def _with_markers(line: str, key: str) -> str:
-    return _MARKER.sub(
+    return MARKER.sub(
         lambda m: (
             f'<a class="markor" href="#{source_anchor(key, int(m.group(1)))}" '
             f'title="Visa källa {m.group(1)}">[{m.group(1)}]</a>'

@@ -9,7 +9,6 @@ sentences, judges whether they answer, and lets the answerer quote them.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import replace
 
 import numpy as np
@@ -17,7 +16,7 @@ import numpy as np
 from assistant.answer import Answer, Citation, ComparisonSide
 from assistant.answerability import AnswerabilityJudge
 from assistant.answerers.base import Answerer, AnswerListener, AnswerRequest, Draft
-from assistant.answerers.grounding import UngroundedAnswer, check_grounding
+from assistant.answerers.grounding import MARKER, UngroundedAnswer, check_grounding
 from assistant.conversation import resolve
 from assistant.evidence import EvidenceScorer, ScoredUnit
 from assistant.question import QuestionIntent, analyse
@@ -32,8 +31,6 @@ from prompts import templates
 from settings import Settings
 
 logger = logging.getLogger(__name__)
-
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 class Assistant:
@@ -98,8 +95,9 @@ class Assistant:
         by its `DocumentRecord.id`) win over what the question says, and `previous` is the intent
         of the question it follows up. A streaming answerer tells `listener` its passages and text
         as it writes."""
-        if len(question) > self._settings.answer.max_question_chars:
-            return self._too_long(question)
+        too_long = self._too_long(question)
+        if too_long is not None:
+            return too_long
         intent = resolve(question, previous)
         refusal = self._unanswerable(question, intent)
         if refusal is not None:
@@ -121,16 +119,20 @@ class Assistant:
         self, question: str, sides: list[Scope], listener: AnswerListener | None = None
     ) -> Answer:
         """One answer per chosen side (municipalities or years), whatever the question names."""
-        if len(question) > self._settings.answer.max_question_chars:
-            return self._too_long(question)
+        too_long = self._too_long(question)
+        if too_long is not None:
+            return too_long
         intent = resolve(question, None)
         return self._unanswerable(question, intent) or self._compare(
             question, intent, sides, listener
         )
 
-    def _too_long(self, question: str) -> Answer:
-        """Refused before it is read: analysing a pasted document would hold up other users."""
+    def _too_long(self, question: str) -> Answer | None:
+        """A question over the length limit, refused before it is read (analysing a pasted
+        document would hold up other users); None for one within it."""
         limit = self._settings.answer.max_question_chars
+        if len(question) <= limit:
+            return None
         message = self._templates["too_long_question"].format(chars=len(question), limit=limit)
         return self._refusal(question, message)
 
@@ -446,5 +448,5 @@ def _renumber(answer: Answer, offset: int) -> Answer:
     if not offset:
         return answer
     citations = [c.model_copy(update={"id": c.id + offset}) for c in answer.citations]
-    text = _MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", answer.answer)
+    text = MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", answer.answer)
     return answer.model_copy(update={"citations": citations, "answer": text})
