@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 _DAY_FILE = re.compile(r"audit-(\d{4}-\d{2}-\d{2})\.jsonl")
 
 Clock = Callable[[], datetime]
+Channel = Literal["app", "cli"]
 
 
 class AuditedPassage(BaseModel):
@@ -45,7 +46,11 @@ class AuditedPassage(BaseModel):
 
 class AuditRecord(BaseModel):
     time: UtcTime
-    user: str | None = Field(description="The web app's basic-auth user; None without auth.")
+    user: str | None = Field(
+        description="The web app's basic-auth user (None without auth), or the login name of "
+        "whoever asked at the command line."
+    )
+    channel: Channel = Field(default="app", description="Where the question was asked.")
     kind: Literal["question", "comparison"]
     question: str | None = Field(description="Only when content is logged.")
     answer: str | None = Field(description="Only when content is logged.")
@@ -74,12 +79,14 @@ class AuditLog:
         answer: Answer,
         filters: dict[str, str],
         user: str | None,
+        channel: Channel = "app",
     ) -> None:
         """Append a record of an answer given; a failing disk is logged, not raised."""
         if not self._settings.enabled:
             return
         now = self._clock()
         record = self._record(kind, answer, filters, user, now)
+        record.channel = channel
         try:
             self._begin_day(now.date())
             json_lines.append(self.file_of(now.date()), record)

@@ -1,12 +1,13 @@
 """The one place the object graph is built from `Settings`: the index, the embedder it loads when
-it must, the answerer, the assistant and the app's workspace. The app, the command line, the eval
-and the tests all build through here; a test passes a fake embedder or answerer.
+it must, the answerer, the assistant, the app's workspace and the audit log. The app, the command
+line, the eval and the tests all build through here; a test passes a fake embedder or answerer.
 """
 
 from __future__ import annotations
 
 from assistant.answerers.base import Answerer
 from assistant.answerers.registry import make_answerer
+from assistant.audit import AuditLog
 from assistant.service import Assistant
 from assistant.workspace import Workspace
 from index.embedding import Embedder, load_embedder
@@ -48,4 +49,9 @@ def build_workspace(
 ) -> Workspace:
     """What the web app works with, over the assistant `build_assistant` makes."""
     assistant = build_assistant(settings, index=index, embedder=embedder, answerer=answerer)
-    return Workspace(settings, assistant)
+    return Workspace(settings, assistant, open_audit_log(settings))
+
+
+def open_audit_log(settings: Settings) -> AuditLog:
+    """The audit log that the app and the command line's `ask` append to."""
+    return AuditLog(settings.audit_dir, settings.audit)

@@ -99,11 +99,11 @@ class _Views:
 
 
 class Workspace:
-    def __init__(self, settings: Settings, assistant: Assistant) -> None:
+    def __init__(self, settings: Settings, assistant: Assistant, audit: AuditLog) -> None:
         self._settings = settings
         self._assistant = assistant
         self._feedback = FeedbackStore(settings.feedback_file)
-        self._audit = AuditLog(settings.audit_dir, settings.audit)
+        self._audit = audit
         self._writing = threading.Lock()
         self._views = self._build_views()
 

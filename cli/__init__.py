@@ -9,6 +9,7 @@ so `--help` and `documents` answer at once.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Sequence
@@ -202,7 +203,7 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.composition import build_assistant
+    from assistant.composition import build_assistant, open_audit_log
 
     if (args.question is None) == (args.batch is None):
         print("Ange antingen en fråga eller --batch FIL.", file=sys.stderr)
@@ -211,6 +212,12 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
         args.batch.read_text(encoding="utf-8").splitlines() if args.batch else [args.question]
     )
     assistant = build_assistant(settings)
+    audit = open_audit_log(settings)
+    filters = {
+        name: str(value)
+        for name in ("municipality", "organisation", "year")
+        if (value := getattr(args, name)) is not None
+    }
     for question in questions:
         answer = assistant.ask(
             question,
@@ -218,11 +225,20 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
             year=args.year,
             organisation=args.organisation,
         )
+        audit.log("question", answer, filters, _login_name(), channel="cli")
         if args.json:
             print(answer.model_dump_json(), flush=True)
         else:
             print(render_answer(answer), flush=True)
     return 0
+
+
+def _login_name() -> str | None:
+    """Who asks at the command line, for the audit log; None where the system cannot say."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no such user in the password database, no LOGNAME
+        return None
 
 
 def _official_name(written: str | None) -> str | None:

@@ -1,8 +1,9 @@
 """Files and folders → the index: load, process and add each plan; report what happened.
 
 One bad file never stops a batch and never touches what is already indexed: it is reported with its
-reason, and the next file goes on. An ingest first repairs what a crashed one left (orphans in the
-stores) and ends with a BM25 index of the catalog, so after it the stores agree with the catalog.
+reason, and the next file goes on. A writer's first ingest repairs what a crashed one left (orphans
+in the stores); every ingest ends with a BM25 index of the catalog, so after it the stores agree
+with the catalog.
 """
 
 from __future__ import annotations
@@ -94,8 +95,10 @@ def ingest_paths(
     index.claim_writing()
     started = time.perf_counter()
     report = IngestReport()
-    for repaired in consistency.repair(index, consistency.check(index), rebuild_bm25=False):
-        logger.warning(repaired)
+    if not index.stores_checked:  # a full comparison lists every id: once per writer, not per file
+        for repaired in consistency.repair(index, consistency.check(index), rebuild_bm25=False):
+            logger.warning(repaired)
+        index.mark_stores_checked()
     files, missing = collect_files(paths)
     for error in missing:
         _fail(report, error, on_error)

@@ -103,6 +103,7 @@ class PlanIndex:
         self._units = UnitVectors.load(settings.index_dir)
         self._writer = WriterLock(settings.index_dir)
         self._refused: str | None = None
+        self._stores_checked = False
 
     @classmethod
     def open(cls, settings: Settings, embedder_factory: Callable[[], Embedder]) -> PlanIndex:
@@ -138,6 +139,17 @@ class PlanIndex:
             self._catalog = Catalog.load(self._index_dir)
             self._units = UnitVectors.load(self._index_dir)
             self._lexical_ready = False
+            self._stores_checked = False
+
+    @property
+    def stores_checked(self) -> bool:
+        """Whether the stores were compared with the catalog since this object became the writer.
+        Once is enough: only a writer that died before it can have left them out of step, and
+        while this one writes no other can."""
+        return self._stores_checked
+
+    def mark_stores_checked(self) -> None:
+        self._stores_checked = True
 
     def release_writing(self) -> None:
         with self._lock:

@@ -557,5 +557,5 @@ def test_the_audit_log_names_the_basic_auth_user(served: Served, module_serve: S
         event_stream(client, url, session, "refresh", [ALL, ALL, ALL, [], []])
         event_stream(client, url, session, "compare", ["Vad prioriteras?", sides, []])
     last = audited(served.settings)[-1]
-    assert (last.kind, last.user) == ("comparison", "granskare")
+    assert (last.kind, last.user, last.channel) == ("comparison", "granskare", "app")
     assert last.filters == {"sides": " | ".join(sides)}

@@ -121,6 +121,16 @@ def test_ask_json_and_batch(
     assert [a["question"] for a in answers] == asked
     assert [a["refused"] for a in answers] == [False, True, True]
 
+    audited = [
+        json.loads(line)
+        for file in sorted((data_dir / "audit").glob("audit-*.jsonl"))
+        for line in file.read_text(encoding="utf-8").splitlines()
+    ]
+    assert [(r["channel"], r["refused"]) for r in audited] == [
+        ("cli", False), ("cli", False), ("cli", True), ("cli", True)
+    ]  # fmt: skip
+    assert audited[0]["passages"] and audited[0]["question"] is None  # no content by default
+
 
 def test_ask_needs_a_question_or_a_batch(data_dir: Path) -> None:
     assert main(["ask"]) == 2
