@@ -7,9 +7,9 @@ the dictionary does not know, the base form of its longest known last part: "dem
 "demens" + "plats"), then stemmed (Snowball), which merges what the dictionary leaves apart.
 
 A question term is *present* in a text when the text has the term itself, the noun of its verb or
-the verb of its noun ("investerar" / "investeringar"), a compound ending in it ("avgift" in
-"omsorgsavgiften"), or, for a compound term, all its parts ("demensplats" in "platser för
-demens").
+the verb of its noun ("investerar" / "investeringar", "betalas ut" / "utbetalning"), a compound
+ending in it ("avgift" in "omsorgsavgiften"), or, for a compound term, all its parts
+("demensplats" in "platser för demens").
 """
 
 from __future__ import annotations
@@ -122,13 +122,18 @@ _ACTION_NOUN = ("ing", "ning")
 
 
 def _derived(form: str, forms: set[str]) -> bool:
-    """Whether the text has the noun of the verb ``form`` names, or the verb of that noun."""
+    """Whether the text has the noun of the verb ``form`` names, or the verb of that noun. The
+    noun may be a compound, as a particle verb's is: "betalas ut" / "utbetalning", "följs upp" /
+    "uppföljning", "tas fram" / "framtagning"."""
     if len(form) < _MIN_PART:
         return False
-    return any(
-        form + suffix in forms or (form.endswith(suffix) and form[: -len(suffix)] in forms)
-        for suffix in _ACTION_NOUN
-    )
+    for suffix in _ACTION_NOUN:
+        noun = form + suffix
+        if noun in forms or (form.endswith(suffix) and form[: -len(suffix)] in forms):
+            return True
+        if any(text_form.endswith(noun) for text_form in forms):
+            return True
+    return False
 
 
 def present(term: Term, forms: set[str]) -> bool:

@@ -40,6 +40,10 @@ def test_inflections_meet(normaliser: TermNormaliser, first: str, second: str) -
         ("investerar", "Summa investeringar -4 450", True),
         ("utredningen", "Nämnden utreder behovet.", True),
         ("satsar", "Satsningen på demensvården fortsätter.", True),
+        # A particle verb's noun is a compound of the particle and the verb's noun.
+        ("betalas", "Ombesörja utbetalning av försörjningsstöd den 27:e.", True),
+        ("följs", "Uppföljningen sker en gång per månad.", True),
+        ("betalas", "Avgiften bestäms av nämnden.", False),
     ],
 )
 def test_presence(normaliser: TermNormaliser, term: str, text: str, found: bool) -> None:
