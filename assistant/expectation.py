@@ -235,7 +235,9 @@ _PATTERNS: dict[Expected, re.Pattern[str]] = {
     Expected.SFS: re.compile(r"\b(?:1[89]|20)\d\d:\d{1,4}\b"),
     Expected.CONTACT: re.compile(
         r"@|\bwww\.|https?://|\b\d{2,4}[- ]\d{2,3}[ ]?\d{2}[ ]?\d{2}\b"
-        r"|\b[A-ZÅÄÖ][a-zåäö]+(?:gatan|vägen|gränd|torget|plan|backen|allén)\s+\d+",
+        r"|\b[A-ZÅÄÖ][a-zåäö]+(?:gatan|vägen|gränd|torget|plan|backen|allén)\s+\d+"
+        # An address after its label, whatever the street is called: "Besöksadress: Guldringen 50".
+        r"|\b\w*adress\s*:\s*[A-ZÅÄÖ0-9]",
     ),
     #: Two capitalised words in a row, not at a sentence start: "Monica Holtstad".
     Expected.PERSON: re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÅÄÖ][a-zåäöé]+\s+[A-ZÅÄÖ][a-zåäöé]+\b"),

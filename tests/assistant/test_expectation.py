@@ -81,6 +81,8 @@ def test_expectation(question: str, expected: Expected, focus: str | None) -> No
         ("Ärenden enligt alkohollagen handläggs av nämnden.", Expected.SFS, False),
         ("Lag (2018:2088) om tobak och liknande produkter", Expected.SFS, True),
         ("Ring 011-15 00 00 eller mejla socialkontoret@norrkoping.se.", Expected.CONTACT, True),
+        ("Besöksadress: Guldringen 50", Expected.CONTACT, True),
+        ("Adressen till boendet lämnas inte ut.", Expected.CONTACT, False),
         ("Ordförande är Monica Holtstad sedan 2023.", Expected.PERSON, True),
         ("Ordföranden leder nämndens arbete.", Expected.PERSON, False),
         ("Vad som helst", Expected.STATEMENT, True),  # nothing to check
