@@ -2,7 +2,8 @@
 
 One bad file never stops a batch and never touches what is already indexed: it is reported with its
 reason, and the next file goes on. An ingest first repairs what a crashed one left (orphans in the
-stores) and ends with a BM25 index of the catalog, so after it the stores agree with the catalog.
+stores; not on a shared index, see `ingest_paths`) and ends with a BM25 index of the catalog, so
+after it the stores agree with the catalog.
 """
 
 from __future__ import annotations
@@ -94,8 +95,11 @@ def ingest_paths(
     index.claim_writing()
     started = time.perf_counter()
     report = IngestReport()
-    for repaired in consistency.repair(index, consistency.check(index), rebuild_bm25=False):
-        logger.warning(repaired)
+    # Not on a shared index: what looks orphaned there may be another writer's document, whose
+    # vectors are stored and whose catalog entry is about to be (`planassistent check --repair`).
+    if not index.shared:
+        for repaired in consistency.repair(index, consistency.check(index), rebuild_bm25=False):
+            logger.warning(repaired)
     files, missing = collect_files(paths)
     for error in missing:
         _fail(report, error, on_error)
