@@ -141,7 +141,7 @@ class PlanIndex:
         if settings.chroma.mode == "http":
             client = open_client(settings.chroma, settings.index_dir)
             name = settings.chroma.collection
-            catalog = Catalog(ChromaCatalog(record_collection(client, name + CATALOG_SUFFIX)))
+            catalog = Catalog(ChromaCatalog(client, name + CATALOG_SUFFIX))
             units = ChromaUnitVectors(record_collection(client, name + UNITS_SUFFIX))
             return cls(settings, catalog, units, embed_model, shared=True)
         units_here = UnitVectors.load(settings.index_dir)
@@ -454,8 +454,8 @@ class PlanIndex:
             )
         else:
             self._lexical = None
-        # Not shared: processes that share an index may share a data directory too, and two of
-        # them swapping in their BM25 folders at once could lose both.
+        # Saved only when embedded: processes on one Chroma server may share a data directory,
+        # and two of them swapping in their BM25 folders at once could lose both.
         if not self._shared:
             self._save_lexical()
         self._lexical_ready = True
