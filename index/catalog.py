@@ -1,6 +1,6 @@
-"""The durable record of what is indexed: one JSON file under the index directory.
+"""The durable record of what is indexed: every document with its chunks.
 
-It holds every indexed document and all its chunks. It is the source of truth: `documents --json`
+It is the source of truth: `documents --json`
 reads it, BM25 is rebuilt from it, and search turns the ids that Chroma and BM25 return back into
 chunks through it. The other stores get a chunk before the catalog names it and lose it after, so
 the catalog never names a chunk that they lack; ids that the stores have but the catalog lacks
@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -228,26 +229,42 @@ class Catalog:
         """Record a document (replacing any older version at the same path) and keep it."""
         record = DocumentRecord.from_chunks(chunks)
         self.check_ids_free(record)
-        self._drop(record.path)
-        self._records[record.path] = record
-        self._chunks.update((c.id, c) for c in chunks)
-        self._backend.stored(self, record)
+        self._change(record.path, record, chunks, lambda: self._backend.stored(self, record))
         return record
 
     def remove(self, path: str) -> bool:
         """Forget a document and keep that; False if it was not indexed."""
-        record = self._drop(path)
+        record = self._records.get(path)
         if record is None:
             return False
-        self._backend.removed(self, record)
+        self._change(path, None, [], lambda: self._backend.removed(self, record))
         return True
 
-    def _drop(self, path: str) -> DocumentRecord | None:
-        record = self._records.pop(path, None)
+    def _change(
+        self,
+        path: str,
+        record: DocumentRecord | None,
+        chunks: list[Chunk],
+        keep: Callable[[], None],
+    ) -> None:
+        """Put `record` (None: nothing) at `path` and `keep` the change; if keeping fails (the
+        disk is full, the server is gone), the catalog in memory is left as it was, as kept."""
+        before = self._records.get(path)
+        before_chunks = self.chunks_of(before) if before else []
+        self._set(path, record, chunks)
+        try:
+            keep()
+        except BaseException:
+            self._set(path, before, before_chunks)
+            raise
+
+    def _set(self, path: str, record: DocumentRecord | None, chunks: list[Chunk]) -> None:
+        old = self._records.pop(path, None)
+        for cid in old.chunk_ids if old else []:
+            self._chunks.pop(cid, None)
         if record is not None:
-            for cid in record.chunk_ids:
-                self._chunks.pop(cid, None)
-        return record
+            self._records[path] = record
+            self._chunks.update((c.id, c) for c in chunks)
 
 
 def write_atomically(file: Path, data: bytes) -> None:

@@ -223,3 +223,30 @@ def test_unit_vectors_in_the_server_are_kept_exactly_per_chunk(
 
     stored.drop(["a"])
     assert elsewhere.reloaded().get("a") is None and stored.get("a") is None
+
+
+def test_check_finds_and_repair_removes_what_a_failed_add_left_in_the_server(
+    tmp_path: Path, chroma: ChromaSettings, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = settings_in(tmp_path / "here", chroma)
+    index = open_index(settings, embedder)
+    chunks = norrtalje_2023(tmp_path)
+
+    def lost(*_: object) -> None:
+        raise ConnectionError("the server went away before the catalog entry was written")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ChromaCatalog, "stored", lost)
+        with pytest.raises(ConnectionError):
+            index.add_document(chunks)
+    assert index.documents() == [], "this process's catalog is left as kept"
+
+    # Read as a new process would: the catalog never named the chunks that the stores got.
+    found = consistency.check(open_index(settings, embedder))
+    orphans = sorted(c.id for c in chunks)
+    assert found.chroma.orphans == orphans and found.unit_vectors.orphans == orphans
+    assert found.documents == 0 and not found.bm25_stale
+
+    reopened = open_index(settings, embedder)
+    assert consistency.repair(reopened, found)
+    assert consistency.check(reopened).consistent
