@@ -181,11 +181,15 @@ class PlanIndex:
 
     def refresh(self) -> int:
         """Read what other processes wrote to a shared index, if `chroma.refresh_seconds` have
-        passed since the last look; returns `generation`."""
+        passed since the last look; returns `generation`. If the server cannot be asked, what was
+        read last is kept (a listing goes on working; a search will say what is wrong)."""
         if self._due():
             with self._lock:
                 if self._due():  # unless another thread looked while this one waited
-                    self._follow()
+                    try:
+                        self._follow()
+                    except Exception as error:  # chromadb raises many kinds
+                        logger.warning("Kunde inte läsa ändringar från Chroma-servern: %s", error)
         return self._generation
 
     def _due(self) -> bool:

@@ -250,3 +250,17 @@ def test_check_finds_and_repair_removes_what_a_failed_add_left_in_the_server(
     reopened = open_index(settings, embedder)
     assert consistency.repair(reopened, found)
     assert consistency.check(reopened).consistent
+
+
+def test_a_server_that_cannot_be_asked_for_changes_leaves_the_last_catalog_listed(
+    tmp_path: Path, chroma: ChromaSettings, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = settings_in(tmp_path / "here", chroma.model_copy(update={"refresh_seconds": 0}))
+    index = open_index(settings, embedder)
+    index.add_document(norrtalje_2023(tmp_path))
+
+    def unreachable(*_: object) -> bool:
+        raise ConnectionError("Chroma-servern svarar inte")
+
+    monkeypatch.setattr(ChromaCatalog, "changed", unreachable)
+    assert [r.file for r in index.documents()] == ["002_norrtalje.txt"]
