@@ -82,7 +82,17 @@ class ChromaSettings(BaseModel):
     )
     host: str = Field(default="127.0.0.1", description="Chroma server host (mode 'http').")
     port: int = Field(default=8000, description="Chroma server port (mode 'http').")
-    collection: str = Field(default="plans", description="Name of the Chroma collection.")
+    collection: str = Field(
+        default="plans",
+        description="Name of the Chroma collection of chunk vectors; in mode 'http' the catalog "
+        "and the unit vectors are kept beside it, in '<name>-catalog' and '<name>-units'.",
+    )
+    refresh_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="Mode 'http': how often, at most, a process asks the server whether another "
+        "one added or removed plans (before a search or a listing).",
+    )
 
 
 class LexicalSettings(BaseModel):

@@ -3,7 +3,9 @@ feedback, behind one object that is safe to call from the app's worker threads.
 
 Adding and removing plans are done one at a time. Everything derived from the indexed chunks (the
 word rarities, the section texts, the law register) is rebuilt after each change and swapped in
-whole, so a question asked meanwhile sees either the old or the new index, never half of one.
+whole, so a question asked meanwhile sees either the old or the new index, never half of one. A
+change made by another process (an index in a Chroma server) is noticed through the index's
+`generation`, looked at before each question and listing.
 """
 
 from __future__ import annotations
@@ -105,6 +107,8 @@ class Workspace:
         self._feedback = FeedbackStore(settings.feedback_file)
         self._audit = audit
         self._writing = threading.Lock()
+        self._refitting = threading.Lock()
+        self._generation = assistant.index.generation
         self._views = self._build_views()
 
     @property
@@ -136,6 +140,7 @@ class Workspace:
     ) -> Turn:
         """Answer a question of a conversation, and log it for `user` in the audit log;
         ``listener`` follows a streaming answer."""
+        self._follow_index()
         previous_intent = previous.intent if previous else None
         answer = self._assistant.ask(
             question,
@@ -150,11 +155,13 @@ class Workspace:
 
     def compare(self, question: str, sides: list[Scope], user: str | None = None) -> Turn:
         """Answer a question for each side, and log it for `user` in the audit log."""
+        self._follow_index()
         answer = self._assistant.compare(question, sides)
         self._audit.log("comparison", answer, {"sides": " | ".join(s.label for s in sides)}, user)
         return Turn(question, resolve(question, None), answer, Filters())
 
     def context(self, chunk_id: str, quote: str) -> QuoteInContext:
+        self._follow_index()
         return self._views.sections.context(chunk_id, quote)
 
     def indexed(self) -> dict[str, list[int]]:
@@ -162,6 +169,7 @@ class Workspace:
         return self._assistant.indexed()
 
     def laws(self) -> list[LawEntry]:
+        self._follow_index()
         return self._views.laws
 
     # --- documents ---------------------------------------------------------------------------
@@ -228,9 +236,21 @@ class Workspace:
             self._changed()
         return record
 
+    def _follow_index(self) -> None:
+        """Refit what derives from the chunks if the index changed since it was fitted, here or
+        in another process."""
+        if self._assistant.index.refresh() != self._generation:
+            self._changed()
+
     def _changed(self) -> None:
-        self._assistant.refresh()
-        self._views = self._build_views()
+        with self._refitting:
+            generation = self._assistant.index.generation
+            if generation == self._generation:
+                return  # another thread refitted while this one waited
+            # Taken first: a change made during the refit gets a refit of its own.
+            self._generation = generation
+            self._assistant.refresh()
+            self._views = self._build_views()
 
     def _build_views(self) -> _Views:
         chunks = self._assistant.index.chunks()

@@ -135,9 +135,7 @@ def _ingest_with_bar(
 
 
 def run_documents(args: argparse.Namespace, settings: Settings) -> int:
-    from index.catalog import Catalog
-
-    records = Catalog.load(settings.index_dir).documents()
+    records = open_index(settings).documents()
     rows = [
         {
             "file": r.file,

@@ -176,7 +176,7 @@ class GoldItem(BaseModel):
 
 
 class ChunkSource(Protocol):
-    """Where chunk texts come from: `index.catalog.Catalog` in a run, a dict in tests."""
+    """Where chunk texts come from: the index in a run, a dict in tests."""
 
     def chunk(self, chunk_id: str) -> Chunk | None: ...
 

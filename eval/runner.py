@@ -151,11 +151,9 @@ def run_eval(set_path: Path, settings: Settings, progress: bool = True) -> EvalR
     the answerer the settings name."""
     # Imported here: the eval modules must import (and be tested) without loading the assistant.
     from assistant.composition import build_assistant
-    from index.catalog import Catalog
 
     items = load_set(set_path)
     assistant = build_assistant(settings)
-    chunks = Catalog.load(settings.index_dir)
     assistant.ask(WARM_UP_QUESTION)
-    results = score_all(assistant, items, chunks, progress=progress)
+    results = score_all(assistant, items, assistant.index, progress=progress)
     return EvalResult(set_path=str(set_path), items=results, summary=summarise(results))

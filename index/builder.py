@@ -2,8 +2,8 @@
 
 One bad file never stops a batch and never touches what is already indexed: it is reported with its
 reason, and the next file goes on. A writer's first ingest repairs what a crashed one left (orphans
-in the stores); every ingest ends with a BM25 index of the catalog, so after it the stores agree
-with the catalog.
+in the stores; not on a shared index, see `ingest_paths`); every ingest ends with a BM25 index of
+the catalog, so after it the stores agree with the catalog.
 """
 
 from __future__ import annotations
@@ -95,7 +95,11 @@ def ingest_paths(
     index.claim_writing()
     started = time.perf_counter()
     report = IngestReport()
-    if not index.stores_checked:  # a full comparison lists every id: once per writer, not per file
+    # Once per writer: a full comparison lists every id, and only a writer that died before this one
+    # became the writer can have left the stores out of step. Not on a shared index: what looks
+    # orphaned there may be another writer's document, whose vectors are stored and whose catalog
+    # entry is about to be (`planassistent check --repair`).
+    if not index.shared and not index.stores_checked:
         for repaired in consistency.repair(index, consistency.check(index), rebuild_bm25=False):
             logger.warning(repaired)
         index.mark_stores_checked()

@@ -1,13 +1,16 @@
-"""The durable record of what is indexed: one JSON file under the index directory.
+"""The durable record of what is indexed: every document with its chunks.
 
-It holds every indexed document and all its chunks. It is the source of truth: `documents --json`
+It is the source of truth: `documents --json`
 reads it, BM25 is rebuilt from it, and search turns the ids that Chroma and BM25 return back into
 chunks through it. The other stores get a chunk before the catalog names it and lose it after, so
 the catalog never names a chunk that they lack; ids that the stores have but the catalog lacks
 (left by a crash) are ignored by search and deleted by the next ingest (`consistency.py`).
 
-One file, not a file per document plus a chunk file: a single `os.replace` keeps records and chunks
-consistent with each other even if the process dies mid-write.
+Where it is kept is a backend's business (`CatalogBackend`): here one file under the index directory
+(`CatalogFile`, the embedded mode), or one item per document in the Chroma server
+(`index.chroma_catalog`, the http mode, shared by every process on that server). One file, not a
+file per document plus a chunk file: a single `os.replace` keeps records and chunks consistent with
+each other even if the process dies mid-write.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel, Field
 
@@ -71,7 +76,7 @@ class DocumentRecord(DocumentMeta):
         )
 
 
-class _CatalogFile(BaseModel):
+class _CatalogContent(BaseModel):
     """The on-disk shape of the catalog."""
 
     version: int = CATALOG_VERSION
@@ -79,24 +84,86 @@ class _CatalogFile(BaseModel):
     chunks: list[Chunk] = Field(default_factory=list)
 
 
-class Catalog:
-    """Documents and chunks in memory, saved atomically to `index_dir/catalog.json` on change."""
+class CatalogBackend(Protocol):
+    """Where a catalog is kept. `stored` and `removed` are told of one document's change, after the
+    catalog in memory has it; each must be atomic."""
 
-    def __init__(self, file: Path, records: list[DocumentRecord], chunks: list[Chunk]) -> None:
-        self._file = file
+    def read(self) -> tuple[list[DocumentRecord], list[Chunk]]:
+        """Every document and chunk as kept now."""
+        ...
+
+    def changed(self) -> bool:
+        """Whether what is kept differs from what was last read or written here: another process
+        wrote. Cheap: asked every few seconds."""
+        ...
+
+    def stored(self, catalog: Catalog, record: DocumentRecord) -> None: ...
+
+    def removed(self, catalog: Catalog, record: DocumentRecord) -> None: ...
+
+
+class CatalogFile:
+    """The catalog as one JSON file, `index_dir/catalog.json`, replaced whole on every change."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self._file = index_dir / CATALOG_FILE
+        self._seen: tuple[int, int, int] | None = None
+
+    def read(self) -> tuple[list[DocumentRecord], list[Chunk]]:
+        self._seen = self._stat()
+        if self._seen is None:
+            return [], []
+        stored = _CatalogContent.model_validate_json(self._file.read_bytes())
+        if stored.version != CATALOG_VERSION:
+            raise ValueError(f"{self._file}: okänd katalogversion {stored.version}.")
+        return stored.documents, stored.chunks
+
+    def changed(self) -> bool:
+        return self._stat() != self._seen
+
+    def stored(self, catalog: Catalog, record: DocumentRecord) -> None:
+        self.save(catalog)
+
+    def removed(self, catalog: Catalog, record: DocumentRecord) -> None:
+        self.save(catalog)
+
+    def save(self, catalog: Catalog) -> None:
+        """Write to a temporary file in the same directory, then rename over the old catalog."""
+        stored = _CatalogContent(documents=catalog.documents(), chunks=catalog.chunks())
+        write_atomically(self._file, stored.model_dump_json(indent=1).encode("utf-8"))
+        self._seen = self._stat()
+
+    def _stat(self) -> tuple[int, int, int] | None:
+        """The file's identity: a rename puts a new inode in place."""
+        try:
+            stat = self._file.stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+class Catalog:
+    """Documents and chunks in memory, kept by `backend` on every change."""
+
+    def __init__(self, backend: CatalogBackend) -> None:
+        self._backend = backend
+        records, chunks = backend.read()
         self._records = {r.path: r for r in records}
         self._chunks = {c.id: c for c in chunks}
 
     @classmethod
     def load(cls, index_dir: Path) -> Catalog:
-        """The catalog under `index_dir`; an empty one if nothing was indexed yet."""
-        file = index_dir / CATALOG_FILE
-        if not file.exists():
-            return cls(file, [], [])
-        stored = _CatalogFile.model_validate_json(file.read_bytes())
-        if stored.version != CATALOG_VERSION:
-            raise ValueError(f"{file}: okänd katalogversion {stored.version}.")
-        return cls(file, stored.documents, stored.chunks)
+        """The catalog file under `index_dir`; an empty catalog if nothing was indexed yet."""
+        return cls(CatalogFile(index_dir))
+
+    def changed(self) -> bool:
+        """Whether another process changed the kept catalog since this one was read."""
+        return self._backend.changed()
+
+    def reloaded(self) -> Catalog:
+        """A fresh catalog from the same backend (this one is left as it is, for readers that
+        still hold it)."""
+        return Catalog(self._backend)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -118,6 +185,10 @@ class Catalog:
 
     def chunk_ids(self) -> list[str]:
         return [cid for record in self.documents() for cid in record.chunk_ids]
+
+    def chunks_of(self, record: DocumentRecord) -> list[Chunk]:
+        """A document's chunks, in document order."""
+        return [self._chunks[cid] for cid in record.chunk_ids]
 
     def chunks(self) -> list[Chunk]:
         """All chunks, document by document (sorted by path), each in document order."""
@@ -155,34 +226,45 @@ class Catalog:
             raise ValueError(f"{record.file}: samma id förekommer på flera textavsnitt.")
 
     def put(self, chunks: list[Chunk]) -> DocumentRecord:
-        """Record a document (replacing any older version at the same path) and save."""
+        """Record a document (replacing any older version at the same path) and keep it."""
         record = DocumentRecord.from_chunks(chunks)
         self.check_ids_free(record)
-        self._drop(record.path)
-        self._records[record.path] = record
-        self._chunks.update((c.id, c) for c in chunks)
-        self.save()
+        self._change(record.path, record, chunks, lambda: self._backend.stored(self, record))
         return record
 
     def remove(self, path: str) -> bool:
-        """Forget a document and save; False if it was not indexed."""
-        if not self._drop(path):
-            return False
-        self.save()
-        return True
-
-    def _drop(self, path: str) -> bool:
-        record = self._records.pop(path, None)
+        """Forget a document and keep that; False if it was not indexed."""
+        record = self._records.get(path)
         if record is None:
             return False
-        for cid in record.chunk_ids:
-            self._chunks.pop(cid, None)
+        self._change(path, None, [], lambda: self._backend.removed(self, record))
         return True
 
-    def save(self) -> None:
-        """Write to a temporary file in the same directory, then rename over the old catalog."""
-        stored = _CatalogFile(documents=self.documents(), chunks=self.chunks())
-        write_atomically(self._file, stored.model_dump_json(indent=1).encode("utf-8"))
+    def _change(
+        self,
+        path: str,
+        record: DocumentRecord | None,
+        chunks: list[Chunk],
+        keep: Callable[[], None],
+    ) -> None:
+        """Put `record` (None: nothing) at `path` and `keep` the change; if keeping fails (the
+        disk is full, the server is gone), the catalog in memory is left as it was, as kept."""
+        before = self._records.get(path)
+        before_chunks = self.chunks_of(before) if before else []
+        self._set(path, record, chunks)
+        try:
+            keep()
+        except BaseException:
+            self._set(path, before, before_chunks)
+            raise
+
+    def _set(self, path: str, record: DocumentRecord | None, chunks: list[Chunk]) -> None:
+        old = self._records.pop(path, None)
+        for cid in old.chunk_ids if old else []:
+            self._chunks.pop(cid, None)
+        if record is not None:
+            self._records[path] = record
+            self._chunks.update((c.id, c) for c in chunks)
 
 
 def write_atomically(file: Path, data: bytes) -> None:

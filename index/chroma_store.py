@@ -78,23 +78,41 @@ def chunk_node(chunk: Chunk) -> TextNode:
     )
 
 
-def open_collection(settings: ChromaSettings, index_dir: Path) -> Collection:
-    """The collection named in settings: on disk under `index_dir`, or on a `chroma run` server."""
+def open_client(settings: ChromaSettings, index_dir: Path) -> chromadb.api.ClientAPI:
+    """The Chroma client settings name: on disk under `index_dir`, or of a `chroma run` server."""
     client_settings = ChromaClientSettings(anonymized_telemetry=False)
-    client: chromadb.api.ClientAPI
     if settings.mode == "http":
-        client = chromadb.HttpClient(
-            host=settings.host, port=settings.port, settings=client_settings
-        )
-    else:
-        client = chromadb.PersistentClient(
-            path=str(index_dir / CHROMA_DIR), settings=client_settings
-        )
-    return client.get_or_create_collection(
+        return chromadb.HttpClient(host=settings.host, port=settings.port, settings=client_settings)
+    return chromadb.PersistentClient(path=str(index_dir / CHROMA_DIR), settings=client_settings)
+
+
+def open_collection(settings: ChromaSettings, index_dir: Path) -> Collection:
+    """The collection of chunk vectors named in settings."""
+    return open_client(settings, index_dir).get_or_create_collection(
         settings.collection,
         configuration={"hnsw": {"space": "cosine"}},
         embedding_function=None,
     )
+
+
+def record_collection(client: chromadb.api.ClientAPI, name: str) -> Collection:
+    """A collection used as a table of records (`chroma_catalog`, `chroma_units`), never searched
+    by vector: each item gets a `placeholder` embedding, since Chroma wants one per item and would
+    otherwise download a model to compute it."""
+    return client.get_or_create_collection(name, embedding_function=None)
+
+
+def placeholders(count: int) -> np.ndarray:
+    """The embeddings of `count` items in a record collection: one constant dimension."""
+    return np.ones((count, 1), dtype=np.float32)
+
+
+#: Items per request when a record collection is read or written in bulk.
+RECORD_BATCH = 100
+
+
+def batched(items: list[str], size: int = RECORD_BATCH) -> list[list[str]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 class ChromaChunkStore:

@@ -6,6 +6,10 @@ stale BM25 index and the temporary files of the write it interrupted. Chunks tha
 but a store lacks, or unit vectors whose number does not match the chunk's units, come from damage
 outside the index (a deleted file, a reset Chroma server, an index written before the unit vectors
 were one file): they are embedded again.
+
+With a Chroma server (http mode) the catalog and the unit vectors are items in the server and are
+compared there; BM25 is then built by each process in memory from the catalog it read, never
+saved, so it is never stale.
 """
 
 from __future__ import annotations
@@ -106,7 +110,9 @@ def check(index: PlanIndex) -> ConsistencyReport:
 
 def repair(index: PlanIndex, report: ConsistencyReport, *, rebuild_bm25: bool = True) -> list[str]:
     """Make the stores agree with the catalog as `report` found them; returns what was done, in
-    Swedish. An ingest passes `rebuild_bm25=False`: it rebuilds BM25 once, after its writes."""
+    Swedish. An ingest passes `rebuild_bm25=False`: it rebuilds BM25 once, after its writes. On a
+    shared index (a Chroma server), repair while no other process writes: a document being added
+    has its vectors stored before its catalog entry, and would look orphaned."""
     done = []
     if report.interrupted_writes:
         index.remove_interrupted_writes()

@@ -7,8 +7,16 @@ the catalog only names chunks that every store holds: an added chunk goes to Chr
 vectors before the catalog names it, a removed one leaves them after the catalog forgot it. A crash
 at any moment therefore leaves at worst orphans (and a stale BM25), which `consistency.py` finds and
 the next ingest removes. Everything expensive is opened on first use: listing documents loads
-neither a model nor Chroma.
-Only one process writes to an index at a time (`writer_lock.py`); reading takes no lock.
+no model (nor, embedded, Chroma).
+
+Embedded (`chroma.mode`), all four stores are files and Chroma's database under the index
+directory, and only one process writes to an index at a time (`writer_lock.py`); reading takes no
+lock, and a reader sees what was saved when it opened the index. With a Chroma server (http), the
+catalog (`chroma_catalog.py`) and the unit vectors (`chroma_units.py`) live in the server too, one
+item per document and per chunk, so any number of processes read and write them: each checks at
+most every `chroma.refresh_seconds` whether another changed the catalog, and if so reloads it and
+rebuilds BM25 (kept in memory only) from it. `generation` counts the changes a process has seen, for
+whatever it derives from the chunks. `PlanIndex.open` is the one place that chooses the backends.
 """
 
 from __future__ import annotations
@@ -32,11 +40,20 @@ from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter,
 from pydantic import BaseModel, Field
 
 from index.catalog import Catalog, DocumentRecord
-from index.chroma_store import ChromaChunkStore, chunk_node, indexed_text, open_collection
+from index.chroma_catalog import CATALOG_SUFFIX, ChromaCatalog
+from index.chroma_store import (
+    ChromaChunkStore,
+    chunk_node,
+    indexed_text,
+    open_client,
+    open_collection,
+    record_collection,
+)
+from index.chroma_units import UNITS_SUFFIX, ChromaUnitVectors
 from index.embedding import Embedder
 from index.lexical import LexicalIndex
 from index.llama_embedding import LazyEmbedding
-from index.unit_vectors import UnitVectors, embedding_texts
+from index.unit_vectors import UnitVectors, UnitVectorStore, embedding_texts
 from index.writer_lock import IndexBusy, WriterLock, busy_message
 from ingest.document import Chunk
 from settings import Settings
@@ -91,7 +108,15 @@ def metadata_filters(
 class PlanIndex:
     """Hybrid (Chroma + BM25) index of plan chunks under `settings.index_dir`."""
 
-    def __init__(self, settings: Settings, catalog: Catalog, embed_model: LazyEmbedding) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        catalog: Catalog,
+        units: UnitVectorStore,
+        embed_model: LazyEmbedding,
+        *,
+        shared: bool,
+    ) -> None:
         self._settings = settings
         self._index_dir = settings.index_dir
         self._catalog = catalog
@@ -100,17 +125,30 @@ class PlanIndex:
         self._lock = threading.RLock()
         self._lexical: LexicalIndex | None = None
         self._lexical_ready = False
-        self._units = UnitVectors.load(settings.index_dir)
+        self._units = units
+        #: Other processes may write too (a Chroma server): follow them, take no writer lock.
+        self._shared = shared
         self._writer = WriterLock(settings.index_dir)
         self._refused: str | None = None
         self._stores_checked = False
+        self._generation = 0
+        self._checked_at = time.monotonic()
 
     @classmethod
     def open(cls, settings: Settings, embedder_factory: Callable[[], Embedder]) -> PlanIndex:
         """Open (or create) the index; the embedder is built only when text must be embedded."""
         settings.index_dir.mkdir(parents=True, exist_ok=True)
         embed_model = LazyEmbedding(embedder_factory, batch_size=settings.embedding.batch_size)
-        return cls(settings, Catalog.load(settings.index_dir), embed_model)
+        if settings.chroma.mode == "http":
+            client = open_client(settings.chroma, settings.index_dir)
+            name = settings.chroma.collection
+            catalog = Catalog(ChromaCatalog(client, name + CATALOG_SUFFIX))
+            units = ChromaUnitVectors(record_collection(client, name + UNITS_SUFFIX))
+            return cls(settings, catalog, units, embed_model, shared=True)
+        units_here = UnitVectors.load(settings.index_dir)
+        return cls(
+            settings, Catalog.load(settings.index_dir), units_here, embed_model, shared=False
+        )
 
     @cached_property
     def _store(self) -> ChromaChunkStore:
@@ -126,9 +164,13 @@ class PlanIndex:
 
         Raises IndexBusy if another process writes to it, and again on every later claim: what
         this object read (the catalog, Chroma's in-memory state) may be stale by then, so it stays
-        a reader; open a new index to write.
+        a reader; open a new index to write. A shared index (a Chroma server) has any number of
+        writers: each claim reads what the others wrote, and nothing is refused.
         """
         with self._lock:
+            if self._shared:
+                self._follow()
+                return
             if self._writer.taken:
                 return
             if self._refused is None and not self._writer.acquire():
@@ -136,9 +178,7 @@ class PlanIndex:
             if self._refused is not None:
                 raise IndexBusy(self._refused)
             # The catalog was read when the index was opened, maybe before the last writer's save.
-            self._catalog = Catalog.load(self._index_dir)
-            self._units = UnitVectors.load(self._index_dir)
-            self._lexical_ready = False
+            self._reload()
             self._stores_checked = False
 
     @property
@@ -150,6 +190,51 @@ class PlanIndex:
 
     def mark_stores_checked(self) -> None:
         self._stores_checked = True
+
+    def refresh(self) -> int:
+        """Read what other processes wrote to a shared index, if `chroma.refresh_seconds` have
+        passed since the last look; returns `generation`. If the server cannot be asked, what was
+        read last is kept (a listing goes on working; a search will say what is wrong)."""
+        if self._due():
+            with self._lock:
+                if self._due():  # unless another thread looked while this one waited
+                    try:
+                        self._follow()
+                    except Exception as error:  # chromadb raises many kinds
+                        logger.warning("Kunde inte läsa ändringar från Chroma-servern: %s", error)
+        return self._generation
+
+    def _due(self) -> bool:
+        waited = time.monotonic() - self._checked_at
+        return self._shared and waited >= self._settings.chroma.refresh_seconds
+
+    @property
+    def shared(self) -> bool:
+        """Whether other processes may write to this index as well (it lives in a Chroma
+        server)."""
+        return self._shared
+
+    @property
+    def generation(self) -> int:
+        """Goes up whenever the indexed documents change, here or (shared) in another process:
+        what is derived from `chunks()` is stale when it was derived at another generation."""
+        return self._generation
+
+    def _follow(self) -> None:
+        """Reload the catalog and what derives from it if another process changed it."""
+        self._checked_at = time.monotonic()
+        if self._catalog.changed():
+            self._reload()
+
+    def _reload(self) -> None:
+        # New objects rather than changes in place: a search under way keeps reading the old ones.
+        self._catalog = self._catalog.reloaded()
+        self._units = self._units.reloaded()
+        self._changed()
+
+    def _changed(self) -> None:
+        self._lexical_ready = False
+        self._generation += 1
 
     def release_writing(self) -> None:
         with self._lock:
@@ -172,6 +257,7 @@ class PlanIndex:
     # --- documents ---------------------------------------------------------------------------
 
     def documents(self) -> list[DocumentRecord]:
+        self.refresh()
         return self._catalog.documents()
 
     def chunks(self) -> list[Chunk]:
@@ -215,7 +301,7 @@ class PlanIndex:
             self._units.put(record.chunk_ids, units)
             self._units.save()
             stored = self._catalog.put(chunks)
-            self._lexical_ready = False
+            self._changed()
             if existing is not None:
                 self._drop_from_stores(sorted(set(existing.chunk_ids) - set(record.chunk_ids)))
             return stored
@@ -240,7 +326,7 @@ class PlanIndex:
         if record is None:
             return False
         self._catalog.remove(path)
-        self._lexical_ready = False
+        self._changed()
         self._drop_from_stores(record.chunk_ids)
         return True
 
@@ -307,7 +393,10 @@ class PlanIndex:
         return self._units.counts()
 
     def lexical_is_current(self) -> bool:
-        """Whether the saved BM25 index is the catalog's (none saved for an empty catalog)."""
+        """Whether the saved BM25 index is the catalog's (none saved for an empty catalog). A
+        shared index saves none: each process builds its own from the catalog it read."""
+        if self._shared:
+            return True
         expected = None if self._catalog.is_empty() else self._catalog.fingerprint()
         return LexicalIndex.saved_fingerprint(self._index_dir) == expected
 
@@ -363,7 +452,9 @@ class PlanIndex:
         with self._lock:
             if not self._lexical_ready:
                 fingerprint = self._catalog.fingerprint()
-                loaded = LexicalIndex.load(self._index_dir, self._settings.lexical, fingerprint)
+                loaded = None
+                if not self._shared:
+                    loaded = LexicalIndex.load(self._index_dir, self._settings.lexical, fingerprint)
                 if loaded is None:
                     self._rebuild_lexical()
                 else:
@@ -377,14 +468,22 @@ class PlanIndex:
             self._lexical = LexicalIndex.build(
                 [chunk_node(c) for c in chunks], self._settings.lexical
             )
-            self._lexical.save(self._index_dir, self._catalog.fingerprint())
         else:
             self._lexical = None
-            LexicalIndex.remove_saved(self._index_dir)
+        # Saved only when embedded: processes on one Chroma server may share a data directory,
+        # and two of them swapping in their BM25 folders at once could lose both.
+        if not self._shared:
+            self._save_lexical()
         self._lexical_ready = True
         logger.debug(
             "BM25 rebuilt: %d chunks in %.3f s", len(chunks), time.perf_counter() - started
         )
+
+    def _save_lexical(self) -> None:
+        if self._lexical is None:
+            LexicalIndex.remove_saved(self._index_dir)
+        else:
+            self._lexical.save(self._index_dir, self._catalog.fingerprint())
 
     # --- search ------------------------------------------------------------------------------
 
@@ -404,6 +503,7 @@ class PlanIndex:
         """The `k` best chunks: reciprocal rank fusion of dense and BM25 candidates, optionally
         from one document (`path`) or a set of them (`paths`; empty: none). Pass the query's
         `embedding` if the caller has it already (see `embed_query`)."""
+        self.refresh()
         if not query.strip() or self._catalog.is_empty() or (paths is not None and not paths):
             return []
         started = time.perf_counter()
@@ -427,6 +527,7 @@ class PlanIndex:
         # The precomputed embedding stops the dense retriever from embedding the query again.
         fused = fusion.retrieve(QueryBundle(query_str=query, embedding=embedding))
         hits = self._to_hits(fused)
+        self._units.prefetch([hit.chunk.id for hit in hits])
         logger.debug(
             "search: embed %.1f ms, retrieve+fuse %.1f ms",
             (embedded - started) * 1000,

@@ -5,7 +5,8 @@ question would cost far more than the whole latency budget, so they are stored h
 matrix and, per chunk, its id and row count, all in ONE `.npz` file written atomically beside the
 catalog. (Matrix and row map used to be two files replaced one after the other: a crash between the
 two writes paired the rows of one version with the matrix of another and silently gave unchanged
-chunks wrong vectors.)
+chunks wrong vectors.) That is the embedded mode; in http mode they are kept in the Chroma server
+(`index.chroma_units`), behind the same `UnitVectorStore` interface.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -25,7 +27,35 @@ VECTORS_FILE = "unit_vectors.npz"
 LEGACY_FILES = ("unit_vectors.npy", "unit_rows.json")
 
 
+class UnitVectorStore(Protocol):
+    """Where the unit vectors are kept. `put` and `drop` may keep at once or at `save`."""
+
+    def get(self, chunk_id: str) -> np.ndarray | None:
+        """The chunk's unit vectors, one row per unit in `Chunk.units` order."""
+        ...
+
+    def prefetch(self, chunk_ids: list[str]) -> None:
+        """Make `get` of these ids fast: a search's passages are scored next."""
+        ...
+
+    def counts(self) -> dict[str, int]:
+        """Per chunk id: how many unit vectors are stored."""
+        ...
+
+    def put(self, chunk_ids: list[str], vectors: list[np.ndarray]) -> None: ...
+
+    def drop(self, chunk_ids: list[str]) -> None: ...
+
+    def save(self) -> None: ...
+
+    def reloaded(self) -> UnitVectorStore:
+        """The store as another process may have left it."""
+        ...
+
+
 class UnitVectors:
+    """The unit vectors in one file beside the catalog, all in memory."""
+
     def __init__(self, index_dir: Path, vectors: dict[str, np.ndarray]) -> None:
         self._index_dir = index_dir
         self._vectors = vectors
@@ -44,13 +74,17 @@ class UnitVectors:
         }
         return cls(index_dir, vectors)
 
+    def reloaded(self) -> UnitVectors:
+        return UnitVectors.load(self._index_dir)
+
     def counts(self) -> dict[str, int]:
-        """Per chunk id: how many unit vectors are stored."""
         return {chunk_id: len(block) for chunk_id, block in self._vectors.items()}
 
     def get(self, chunk_id: str) -> np.ndarray | None:
-        """The chunk's unit vectors, one row per unit in `Chunk.units` order."""
         return self._vectors.get(chunk_id)
+
+    def prefetch(self, chunk_ids: list[str]) -> None:
+        """Nothing to do: all vectors are in memory."""
 
     def put(self, chunk_ids: list[str], vectors: list[np.ndarray]) -> None:
         self._vectors.update(zip(chunk_ids, vectors, strict=True))

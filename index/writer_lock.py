@@ -6,6 +6,9 @@ vectors left in Chroma with nothing naming them). The lock makes the second writ
 instead. Readers never take it. The kernel drops a `flock` when its holder exits, crashed or not,
 so a lock is never stale and nothing needs cleaning up.
 
+An index in a Chroma server keeps every document as its own item there, so writers cannot overwrite
+each other and take no lock (`PlanIndex.claim_writing`).
+
 Within one process the lock is shared: two `PlanIndex` objects on one directory (tests do this)
 are one writer, as the issue is between processes.
 """
@@ -27,19 +30,11 @@ class IndexBusy(Exception):
 
 
 def busy_message(settings: Settings, holder: str) -> str:
-    """Why a write is refused and what to do instead; fitted to the Chroma mode, since with a
-    Chroma server only the vectors are shared (the catalog and BM25 are still files here)."""
-    who = f"En annan process ({holder}), t.ex. webbappen, skriver redan i indexet i"
-    instead = "lägg till planen med webbappens uppladdning, eller stoppa den andra processen och "
-    if settings.chroma.mode == "http":
-        return (
-            f"{who} {settings.data_dir}. Vektorerna ligger i Chroma-servern, men katalogen och "
-            f"BM25-indexet i {settings.index_dir} skrivs av en process i taget: {instead}"
-            "försök igen."
-        )
+    """Why a write is refused and what to do instead (only an embedded index has one writer)."""
     return (
-        f"{who} {settings.data_dir}. Ett inbäddat index skrivs av en process i taget: {instead}"
-        "försök igen."
+        f"En annan process ({holder}), t.ex. webbappen, skriver redan i indexet i "
+        f"{settings.data_dir}. Ett inbäddat index skrivs av en process i taget: lägg till planen "
+        "med webbappens uppladdning, eller stoppa den andra processen och försök igen."
     )
 
 

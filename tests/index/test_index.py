@@ -1,22 +1,16 @@
 """The index layer end to end, run the same way against both Chroma backends.
 
 `embedded` keeps Chroma in a PersistentClient under a temporary directory; `http` talks to a real
-`chroma run` server that the session starts on a free local port. Chunk texts are sentences from the
-example plans; embeddings come from the real model (the session fixture `embedder` in conftest).
+`chroma run` server that the session starts on a free local port (`chroma_server`, in this folder's
+conftest). Chunk texts are sentences from the example plans; embeddings come from the real model
+(the session fixture `embedder` in tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -54,65 +48,6 @@ class CountingEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._inner.embed_query(text)
-
-
-# --- a real Chroma server ------------------------------------------------------------------------
-
-SERVER_START_TIMEOUT_S = 60.0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _heartbeat_ok(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1) as r:
-            return bool(r.status == 200)
-    except OSError:
-        return False
-
-
-def _wait_for_server(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if _heartbeat_ok(port):
-            return
-        if process.poll() is not None:
-            break
-        time.sleep(0.2)
-    pytest.fail(
-        f"`chroma run` did not come up on port {port}. Log:\n{log.read_text(errors='replace')}"
-    )
-
-
-@pytest.fixture(scope="session")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaSettings]:
-    """A `chroma run` server for the session (the console script next to this Python)."""
-    chroma = Path(sys.executable).with_name("chroma")
-    workdir = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
-    log = workdir / "server.log"
-    command = [str(chroma), "run", "--path", str(workdir / "db"), "--host", "127.0.0.1"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*command, "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )
-    try:
-        _wait_for_server(process, port, log)
-        yield ChromaSettings(mode="http", host="127.0.0.1", port=port)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 # --- fixtures ------------------------------------------------------------------------------------
@@ -365,13 +300,17 @@ def test_readding_an_unchanged_document_changes_nothing(
     chunks = norrtalje_2023(plans)
     first = index.add_document(chunks)
     embedded = counting_embedder.passages_embedded
-    catalog_written = (settings.index_dir / CATALOG_FILE).stat().st_mtime_ns
+    generation = index.generation
+    catalog_file = settings.index_dir / CATALOG_FILE
+    catalog_written = catalog_file.stat().st_mtime_ns if catalog_file.exists() else None
 
     again = index.add_document(norrtalje_2023(plans))
 
     assert again == first
     assert counting_embedder.passages_embedded == embedded, "nothing is embedded again"
-    assert (settings.index_dir / CATALOG_FILE).stat().st_mtime_ns == catalog_written
+    assert index.generation == generation
+    if settings.chroma.mode == "embedded":
+        assert catalog_file.stat().st_mtime_ns == catalog_written
     assert stored_ids(settings, chunks[0].path) == set(ids(chunks))
     assert stored_count(settings) == len(chunks)
 
@@ -479,6 +418,7 @@ def test_the_index_survives_reopening(
     assert [h.chunk.id for h in reopened.search(query, k=3)] == expected
 
 
+@pytest.mark.parametrize("settings", ["embedded"], indirect=True)
 def test_a_lost_bm25_index_is_rebuilt_from_the_catalog(
     index: PlanIndex, settings: Settings, embedder: Embedder, plans: Path
 ) -> None:
@@ -492,6 +432,18 @@ def test_a_lost_bm25_index_is_rebuilt_from_the_catalog(
 
     assert [h.chunk.id for h in reopened.search(query, k=3)] == expected
     assert (settings.index_dir / BM25_DIR).is_dir()
+
+
+@pytest.mark.parametrize("settings", ["http"], indirect=True)
+def test_with_a_server_bm25_is_built_in_memory_and_no_file_is_written(
+    index: PlanIndex, settings: Settings, plans: Path
+) -> None:
+    index.add_document(norrkoping_2017(plans))
+
+    assert index.search("brist på socionomer", k=1)
+    assert index.lexical_is_current()
+    assert not (settings.index_dir / BM25_DIR).exists()
+    assert not (settings.index_dir / CATALOG_FILE).exists()
 
 
 def test_listing_documents_loads_no_model(

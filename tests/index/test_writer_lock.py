@@ -173,22 +173,6 @@ def test_a_killed_writer_leaves_no_lock_behind(data_dir: Path, tmp_path: Path) -
     assert listed_files(data_dir) == ["ljusdal.txt", "vaxholm.txt"]
 
 
-def test_with_a_chroma_server_the_message_points_at_the_files_still_kept_here(
-    tmp_path: Path,
-) -> None:
-    data_dir = tmp_path / "data"
-    second = plan(tmp_path / "plans", "ljusdal.txt", SECOND_PLAN)
-    http = {"PLANASSISTENT_CHROMA__MODE": "http"}
-
-    # No Chroma server runs: the refusal comes before anything is read or connected.
-    with writer(data_dir, **http):
-        result = cli(data_dir, "ingest", str(second), **http)
-
-    assert result.returncode == 1
-    [message] = result.stderr.strip().splitlines()
-    assert "katalogen och BM25-indexet" in message and "inbäddat" not in message
-
-
 def no_model() -> Embedder:
     raise AssertionError("a refused writer must not load the embedding model")
 

@@ -1,0 +1,74 @@
+"""Fixtures of the index tests: a real `chroma run` server for the session."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from settings import ChromaSettings
+
+# --- a real Chroma server ------------------------------------------------------------------------
+
+SERVER_START_TIMEOUT_S = 60.0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _heartbeat_ok(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1) as r:
+            return bool(r.status == 200)
+    except OSError:
+        return False
+
+
+def _wait_for_server(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if _heartbeat_ok(port):
+            return
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    pytest.fail(
+        f"`chroma run` did not come up on port {port}. Log:\n{log.read_text(errors='replace')}"
+    )
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaSettings]:
+    """A `chroma run` server for the session (the console script next to this Python)."""
+    chroma = Path(sys.executable).with_name("chroma")
+    workdir = tmp_path_factory.mktemp("chroma-server")
+    port = _free_port()
+    log = workdir / "server.log"
+    command = [str(chroma), "run", "--path", str(workdir / "db"), "--host", "127.0.0.1"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+        )
+    try:
+        _wait_for_server(process, port, log)
+        yield ChromaSettings(mode="http", host="127.0.0.1", port=port)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
