@@ -72,6 +72,13 @@ class IngestSettings(BaseModel):
         description="Longest text indexed (about 1,500 pages): a longer one is refused before it "
         "is processed, since embedding it would take the machine for hours.",
     )
+    parse_timeout_s: float = Field(
+        default=120.0,
+        ge=0,
+        description="Longest time, in seconds, reading one file may take (a PDF built to trap "
+        "the parser can take hours): the file is read in a child process, which is stopped "
+        "when the time is up, and the batch goes on. 0: no limit, read in this process.",
+    )
 
 
 class ChromaSettings(BaseModel):

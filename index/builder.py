@@ -18,7 +18,8 @@ from index import consistency
 from index.catalog import DocumentRecord
 from index.plan_index import PlanIndex, ProgressCallback
 from ingest.document import IngestError
-from ingest.loaders import SUPPORTED_SUFFIXES, load_document
+from ingest.isolation import load_within_limit
+from ingest.loaders import BROKEN_LINK, SUPPORTED_SUFFIXES
 from ingest.metadata import MetaOverrides, read_sidecar
 from ingest.pipeline import process_document
 from settings import IngestSettings
@@ -60,6 +61,8 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestError]]
             files.extend(sorted(p for p in path.rglob("*") if _is_plan_in_folder(p)))
         elif path.exists():
             files.append(path)
+        elif path.is_symlink():  # exists() follows the link: a loop or a dangling one
+            errors.append(IngestError(path, BROKEN_LINK))
         else:
             errors.append(IngestError(path, "filen eller mappen finns inte"))
     return files, errors
@@ -125,7 +128,7 @@ def _ingest_file(
     report: IngestReport,
     progress: ProgressCallback | None,
 ) -> None:
-    loaded = load_document(file, settings)
+    loaded = load_within_limit(file, settings)
     duplicate = duplicate_of(index, file, loaded.sha256)
     if duplicate is not None:
         raise IngestError(file, f"samma plan är redan inläst, som {duplicate.file}")
