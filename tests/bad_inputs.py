@@ -16,6 +16,10 @@ from pypdf import PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from index import consistency
+from index.lexical import LexicalIndex
+from index.plan_index import PlanIndex
+
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 50
 FONT_SIZE = 10
@@ -163,6 +167,11 @@ class BadInput:
         self.create(path)
         return path
 
+    def told(self, message: str) -> bool:
+        """Whether `message` names this file and gives its reason."""
+        assert self.reason is not None
+        return f"{self.name}: " in message and self.reason in message
+
 
 def _encrypted(algorithm: str) -> list[BadInput]:
     short = algorithm.lower().replace("-", "")
@@ -249,3 +258,16 @@ CASES: list[BadInput] = [
 
 REFUSED = [case for case in CASES if case.reason is not None]
 UPLOADS = [case for case in CASES if case.upload]
+
+
+def index_state(index: PlanIndex, index_dir: Path) -> dict[str, object]:
+    """Everything a refused file could have touched: the catalog's documents and chunks, the
+    chunk ids in Chroma, the unit vectors per chunk, and the catalog the saved BM25 is of."""
+    assert consistency.check(index).consistent
+    return {
+        "documents": [record.model_dump() for record in index.documents()],
+        "chunks": [chunk.model_dump() for chunk in index.chunks()],
+        "chroma": index.dense_chunk_ids(),
+        "unit_vectors": index.unit_vector_counts(),
+        "bm25": LexicalIndex.saved_fingerprint(index_dir),
+    }

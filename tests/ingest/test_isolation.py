@@ -1,6 +1,5 @@
 """Reading in a child process with a time limit: a file that takes too long is given up on, and the
-next file is read as usual. The loaders here are sent to the child by name, so they live at the top
-of this module."""
+next file is read as usual."""
 
 from __future__ import annotations
 
@@ -10,30 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from ingest.document import IngestError, LoadedDocument
+from ingest.document import IngestError
 from ingest.isolation import CHILD_DIED, load_within_limit
 from ingest.loaders import load_document
 from settings import IngestSettings
 from tests.bad_inputs import LAST_PLAN
+from tests.ingest.reader_loaders import dying_load, failing_load, hanging_load, in_this_process
 
 LIMIT = IngestSettings(parse_timeout_s=0.5)
-
-
-def hanging_load(path: Path, settings: IngestSettings) -> LoadedDocument:
-    time.sleep(600)
-    return load_document(path, settings)
-
-
-def failing_load(path: Path, settings: IngestSettings) -> LoadedDocument:
-    return {}["no such key"]  # type: ignore[no-any-return]
-
-
-def dying_load(path: Path, settings: IngestSettings) -> LoadedDocument:
-    os._exit(9)  # as if the system had killed the reader for its memory
-
-
-def in_this_process(path: Path, settings: IngestSettings) -> LoadedDocument:
-    return LoadedDocument(path=path, sha256=str(os.getpid()), text="", paged=False)
 
 
 @pytest.fixture
