@@ -4,7 +4,6 @@ exception, and nothing indexed changes. Inputs that are fine after all are index
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,30 +28,35 @@ class NoProgress(gr.Progress):
         pass
 
 
-@dataclass(frozen=True)
-class Served:
-    app: App
-    settings: Settings
-    index: PlanIndex
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("app-data"))
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Served:
-    """The app over an index that holds one plan (the one the copy case copies)."""
-    data_dir = tmp_path_factory.mktemp("app-data")
-    settings = Settings(data_dir=data_dir)
+def index(settings: Settings, embedder: Embedder) -> PlanIndex:
+    """An index that holds one plan (the one the copy case copies)."""
     index = open_index(settings, embedder)
-    plan = data_dir / INDEXED_PLAN_NAME
+    plan = settings.data_dir / INDEXED_PLAN_NAME
     plan.write_text(INDEXED_PLAN, encoding="utf-8")
     assert ingest_paths(index, [plan], settings.ingest).added
-    return Served(App(build_workspace(settings, index=index)), settings, index)
+    return index
+
+
+@pytest.fixture(scope="module")
+def app(settings: Settings, index: PlanIndex) -> App:
+    return App(build_workspace(settings, index=index))
 
 
 @pytest.mark.parametrize("case", UPLOADS, ids=lambda case: case.id)
 def test_an_upload_is_refused_naming_the_file_and_its_reason_or_indexed(
-    case: BadInput, served: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    case: BadInput,
+    app: App,
+    settings: Settings,
+    index: PlanIndex,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    app, settings, index = served.app, served.settings, served.index
     for name, value in case.ingest.items():
         monkeypatch.setattr(settings.ingest, name, value)
     before = index_state(index, settings.index_dir)
