@@ -48,6 +48,8 @@ def _timed_out(seconds: float) -> str:
 
 #: Said when the child died while reading, e.g. killed by the system for using too much memory.
 CHILD_DIED = "läsningen av filen avbröts oväntat (för lite minne, eller en krasch i PDF-läsaren?)"
+#: Said when no child could be started (the machine is out of processes or memory).
+NO_READER = "filen kunde inte läsas: processen som läser filer gick inte att starta (se loggen)"
 
 
 def load_within_limit(
@@ -61,7 +63,12 @@ def load_within_limit(
     if settings.parse_timeout_s == 0:
         return load(path, settings)
     with _lock:
-        return _reader().run(path, settings, load)
+        try:
+            reader = _reader()
+        except OSError as error:
+            logger.exception("The reader process did not start")
+            raise IngestError(path, NO_READER) from error
+        return reader.run(path, settings, load)
 
 
 class _Reader:
@@ -81,9 +88,15 @@ class _Reader:
         os.close(child_write)
         self._results = Connection(parent_read, writable=False)
         self._jobs = Connection(parent_write, readable=False)
-        if not self._results.poll(_STARTUP_TIMEOUT_S) or self._results.recv() != _READY:
+        if not self._started():
             self.stop()
-            raise RuntimeError("the reader process did not start")
+            raise ChildProcessError("the reader process did not say it was ready")
+
+    def _started(self) -> bool:
+        try:
+            return self._results.poll(_STARTUP_TIMEOUT_S) and self._results.recv() == _READY
+        except EOFError:  # it exited at once: it could not import the parsers
+            return False
 
     @property
     def alive(self) -> bool:

@@ -4,13 +4,15 @@ next file is read as usual."""
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from ingest import isolation
 from ingest.document import IngestError
-from ingest.isolation import CHILD_DIED, load_within_limit
+from ingest.isolation import CHILD_DIED, NO_READER, load_within_limit
 from ingest.loaders import load_document
 from settings import IngestSettings
 from tests.bad_inputs import LAST_PLAN
@@ -59,6 +61,16 @@ def test_a_reader_that_dies_is_replaced(plan: Path) -> None:
         load_within_limit(plan, LIMIT, dying_load)
     assert died.value.reason == CHILD_DIED
     assert load_within_limit(plan, LIMIT).text == LAST_PLAN
+
+
+def test_a_reader_that_cannot_start_is_told_in_swedish(
+    plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(isolation, "_current", None)  # the running reader is put back afterwards
+    monkeypatch.setattr(sys, "executable", str(plan.parent / "ingen-python"))
+    with pytest.raises(IngestError) as refused:
+        load_within_limit(plan, LIMIT)
+    assert refused.value.reason == NO_READER
 
 
 def test_no_limit_reads_in_this_process(plan: Path) -> None:
