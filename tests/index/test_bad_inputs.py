@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.builder import ingest_paths
+from index.builder import collect_files, ingest_paths
 from index.embedding import Embedder
 from index.plan_index import PlanIndex
 from settings import Settings
@@ -70,3 +70,20 @@ def test_the_inputs_that_are_fine_after_all_are_indexed(
         texts = [chunk.text for chunk in index.chunks() if chunk.file == case.name]
         assert texts, case.id
         assert case.absent is None or not any(case.absent in text for text in texts)
+
+
+def test_a_folder_names_its_links_that_lead_nowhere(tmp_path: Path) -> None:
+    folder = tmp_path / "planer"
+    folder.mkdir()
+    (folder / "plan.txt").write_text(INDEXED_PLAN, encoding="utf-8")
+    (folder / "slinga.txt").symlink_to(folder / "slinga.txt")
+    (folder / "saknad.pdf").symlink_to(tmp_path / "borta.pdf")
+    (folder / "varv").symlink_to(folder)  # a folder inside itself: read once
+
+    files, errors = collect_files([folder])
+
+    assert files == [folder / "plan.txt"]
+    assert sorted(str(error) for error in errors) == [
+        "saknad.pdf: länken leder inte till någon fil (en bruten länk, eller länkar i en slinga)",
+        "slinga.txt: länken leder inte till någon fil (en bruten länk, eller länkar i en slinga)",
+    ]
