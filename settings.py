@@ -205,7 +205,11 @@ class AppSettings(BaseModel):
         default=None, description="Optional basic auth for the web app as 'user:password'."
     )
     max_upload_mb: int = Field(
-        default=50, gt=0, description="Largest plan file the web app accepts for upload, in MB."
+        default=500,
+        gt=0,
+        description="Largest file the web app receives at all, in MB: a guard for the disk. The "
+        "browser refuses a larger one in English (Gradio's message), so it is well above "
+        "ingest.max_file_mb, whose refusal of a plan too large to index is in Swedish.",
     )
     example_plans: Path = Field(
         default=REPO_DIR / "examples" / "plans",
