@@ -72,6 +72,13 @@ class IngestSettings(BaseModel):
         description="Longest text indexed (about 1,500 pages): a longer one is refused before it "
         "is processed, since embedding it would take the machine for hours.",
     )
+    parse_timeout_s: float = Field(
+        default=120.0,
+        ge=0,
+        description="Longest time, in seconds, reading one file may take (a PDF built to trap "
+        "the parser can take hours): the file is read in a child process, which is stopped "
+        "when the time is up, and the batch goes on. 0: no limit, read in this process.",
+    )
 
 
 class ChromaSettings(BaseModel):
@@ -208,7 +215,11 @@ class AppSettings(BaseModel):
         default=None, description="Optional basic auth for the web app as 'user:password'."
     )
     max_upload_mb: int = Field(
-        default=50, gt=0, description="Largest plan file the web app accepts for upload, in MB."
+        default=500,
+        gt=0,
+        description="Largest file the web app receives at all, in MB: a guard for the disk. The "
+        "browser refuses a larger one in English (Gradio's message), so it is well above "
+        "ingest.max_file_mb, whose refusal of a plan too large to index is in Swedish.",
     )
     example_plans: Path = Field(
         default=REPO_DIR / "examples" / "plans",

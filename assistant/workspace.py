@@ -29,7 +29,8 @@ from assistant.sources import QuoteInContext, SectionTexts
 from index.builder import IngestReport, duplicate_of, ingest_paths
 from index.catalog import DocumentRecord, write_atomically
 from ingest.document import DocumentMeta, IngestError, LoadedDocument
-from ingest.loaders import SUPPORTED_SUFFIXES, load_document
+from ingest.isolation import load_within_limit
+from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.metadata import MetaOverrides
 from ingest.pipeline import process_document
 from settings import Settings
@@ -214,7 +215,7 @@ class Workspace:
         if upload.suffix.lower() not in SUPPORTED_SUFFIXES:
             allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
             raise IngestError(upload, f"filtypen stöds inte (tillåtna: {allowed})")
-        loaded = load_document(upload, self._settings.ingest)
+        loaded = load_within_limit(upload, self._settings.ingest)
         target = self._settings.uploads_dir / upload.name
         duplicate = duplicate_of(self._assistant.index, target, loaded.sha256)
         if duplicate is not None:

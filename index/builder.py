@@ -19,7 +19,8 @@ from index import consistency
 from index.catalog import DocumentRecord
 from index.plan_index import PlanIndex, ProgressCallback
 from ingest.document import IngestError
-from ingest.loaders import SUPPORTED_SUFFIXES, load_document
+from ingest.isolation import load_within_limit
+from ingest.loaders import BROKEN_LINK, SUPPORTED_SUFFIXES
 from ingest.metadata import MetaOverrides, read_sidecar
 from ingest.pipeline import process_document
 from settings import IngestSettings
@@ -53,17 +54,30 @@ class IngestReport:
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestError]]:
     """The plan files named, directly or inside folders (recursively, sorted). A folder's README,
-    sidecar manifests and hidden files are not plans; a file named explicitly always is."""
+    sidecar manifests and hidden files are not plans; a file named explicitly always is. A link
+    that leads nowhere (dangling, or a loop) is reported, inside a folder too; rglob does not
+    follow links to folders, so a folder that links to itself is read once."""
     files: list[Path] = []
     errors: list[IngestError] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if _is_plan_in_folder(p)))
+            for found in sorted(path.rglob("*")):
+                if _is_plan_in_folder(found):
+                    files.append(found)
+                elif _leads_nowhere(found) and found.suffix.lower() in SUPPORTED_SUFFIXES:
+                    errors.append(IngestError(found, BROKEN_LINK))
         elif path.exists():
             files.append(path)
+        elif _leads_nowhere(path):
+            errors.append(IngestError(path, BROKEN_LINK))
         else:
             errors.append(IngestError(path, "filen eller mappen finns inte"))
     return files, errors
+
+
+def _leads_nowhere(path: Path) -> bool:
+    # exists() follows the link: False for a loop or a dangling link.
+    return path.is_symlink() and not path.exists()
 
 
 def _is_plan_in_folder(path: Path) -> bool:
@@ -132,7 +146,7 @@ def _ingest_file(
     report: IngestReport,
     progress: ProgressCallback | None,
 ) -> None:
-    loaded = load_document(file, settings)
+    loaded = load_within_limit(file, settings)
     duplicate = duplicate_of(index, file, loaded.sha256)
     if duplicate is not None:
         raise IngestError(file, f"samma plan är redan inläst, som {duplicate.file}")

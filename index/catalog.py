@@ -270,7 +270,9 @@ class Catalog:
 def write_atomically(file: Path, data: bytes) -> None:
     """Replace `file` with `data` so that readers see either the old or the new content."""
     file.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
+    # The start of the name only: a 250-byte name plus the temporary suffix would pass the file
+    # system's limit of 255 bytes.
+    fd, tmp_name = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name[:40]}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)

@@ -34,6 +34,10 @@ class IngestError(Exception):
         self.reason = reason
         super().__init__(f"{self.path.name}: {reason}")
 
+    def __reduce__(self) -> tuple[type[IngestError], tuple[Path, str]]:
+        # Sent back from the reader process (ingest.isolation): rebuilt from path and reason.
+        return IngestError, (self.path, self.reason)
+
 
 class LoadedDocument(BaseModel):
     """A source file turned into text. Paged formats join their pages with PAGE_BREAK."""

@@ -42,6 +42,7 @@ from settings import IngestSettings
 # --- Reasons shown to the user ----------------------------------------------------------------
 
 NOT_FOUND = "filen finns inte"
+BROKEN_LINK = "länken leder inte till någon fil (en bruten länk, eller länkar i en slinga)"
 IS_DIRECTORY = "sökvägen är en mapp, inte en fil"
 EMPTY_FILE = "filen är tom"
 NO_TEXT = "filen innehåller ingen text"
@@ -50,7 +51,10 @@ INVALID_PDF = "filen är inte en giltig PDF (skadad eller trunkerad)"
 PDF_PASSWORD = "PDF:en är lösenordsskyddad; ta bort lösenordet och försök igen"
 PDF_NEEDS_CRYPTOGRAPHY = "PDF:en är AES-krypterad; läsningen kräver Python-paketet cryptography"
 PDF_NO_PAGES = "PDF:en har inga sidor"
-PDF_NO_TEXT_LAYER = "PDF:en saknar textlager – troligen inskannad; kör OCR först"
+PDF_NO_TEXT_LAYER = (
+    "PDF:en saknar textlager – troligen inskannad; text i bilder läses inte (ingen OCR), "
+    "så kör OCR på filen först"
+)
 INVALID_DOCX = "filen är inte ett giltigt Word-dokument (.docx) – skadad, eller ett annat format"
 UNDECODABLE_HTML = "HTML-filens teckenkodning gick inte att avgöra"
 TOO_DEEP = (
@@ -114,7 +118,7 @@ def load_document(path: Path, limits: IngestSettings | None = None) -> LoadedDoc
 def _format_of(path: Path) -> _Format:
     # Existence is checked first: "the file does not exist" is the more useful answer for a typo.
     if not path.exists():
-        raise IngestError(path, NOT_FOUND)
+        raise IngestError(path, BROKEN_LINK if path.is_symlink() else NOT_FOUND)
     if path.is_dir():
         raise IngestError(path, IS_DIRECTORY)
     suffix = path.suffix.lower()

@@ -345,19 +345,41 @@ def test_upload_override_ask_and_remove(page: Page, served: Served, tmp_path: Pa
     screenshot(page, "app-5d-borttagen")
 
 
-def test_an_unsupported_file_type_is_refused_in_swedish_naming_the_file(
-    page: Page, served: Served, tmp_path: Path
+@pytest.mark.parametrize(
+    ("name", "content", "told"),
+    [
+        ("program.exe", b"MZ" + bytes(200), "program.exe: filtypen stöds inte"),
+        (
+            "stor-plan.pdf",
+            b"%PDF-1.7\n" + bytes(1_500_000),
+            "stor-plan.pdf: filen är 1.5 MB; den största som läses in är 1 MB",
+        ),
+    ],
+    ids=["okand-typ", "for-stor"],
+)
+def test_a_refused_upload_is_told_in_swedish_naming_the_file(
+    page: Page,
+    served: Served,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    content: bytes,
+    told: str,
 ) -> None:
-    program = tmp_path / "program.exe"
-    program.write_bytes(b"MZ" + bytes(200))
+    # The app's own size limit, not Gradio's (which the browser gives in English): by default
+    # app.max_upload_mb is far above ingest.max_file_mb. A small limit keeps the upload quick.
+    assert Settings().app.max_upload_mb >= 10 * Settings().ingest.max_file_mb
+    monkeypatch.setattr(served.settings.ingest, "max_file_mb", 1)
+    upload = tmp_path / name
+    upload.write_bytes(content)
     documents_before = served.workspace.documents()
 
     open_app(page, served)
     open_tab(page, "Dokument")
-    page.locator("#uppladdning input[type=file]").set_input_files(program)
+    page.locator("#uppladdning input[type=file]").set_input_files(upload)
 
     status = page.locator("#uppladdning-status")
-    expect(status).to_contain_text("program.exe: filtypen stöds inte")
+    expect(status).to_contain_text(told)
     expect(status).not_to_contain_text("Invalid")
     expect(page.locator("#las-in")).to_be_disabled()
     assert served.workspace.documents() == documents_before

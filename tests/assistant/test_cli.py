@@ -10,8 +10,20 @@ from pathlib import Path
 
 import pytest
 
+import cli
+from assistant.composition import open_index
 from cli import main
+from index.catalog import Catalog
+from index.embedding import Embedder
 from settings import get_settings
+from tests.bad_inputs import (
+    CASES,
+    INDEXED_PLAN,
+    INDEXED_PLAN_NAME,
+    LAST_PLAN,
+    LAST_PLAN_NAME,
+    BadInput,
+)
 from tests.conftest import NORRKOPING_2024, NORRKOPING_2024_PROGRAM, REPO, TEST_MODEL_CACHE
 
 DOCUMENT_KEYS = {
@@ -94,6 +106,45 @@ def test_ingest_exits_non_zero_when_a_file_fails(
     assert main(["ingest", str(empty), str(NORRKOPING_2024_PROGRAM)]) == 1
     captured = capsys.readouterr()
     assert "tom.txt" in captured.err and "1 dokument indexerade" in captured.out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_ingest_names_a_bad_file_and_its_reason_and_goes_on(
+    case: BadInput,
+    data_dir: Path,
+    tmp_path: Path,
+    embedder: Embedder,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The session's embedder, not one loaded per case.
+    monkeypatch.setattr(cli, "open_index", lambda settings: open_index(settings, embedder))
+    for name, value in case.ingest.items():
+        monkeypatch.setenv(f"PLANASSISTENT_INGEST__{name.upper()}", str(value))
+    get_settings.cache_clear()
+    first, last = tmp_path / INDEXED_PLAN_NAME, tmp_path / LAST_PLAN_NAME
+    first.write_text(INDEXED_PLAN, encoding="utf-8")
+    last.write_text(LAST_PLAN, encoding="utf-8")
+    (tmp_path / "given").mkdir()
+    bad = case.build(tmp_path / "given")
+
+    status = main(["ingest", str(first), str(bad), str(last)])
+
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    told = [line for line in err.splitlines() if line.startswith("Fel: ")]
+    chunks = Catalog.load(data_dir / "index").chunks()
+    indexed = {chunk.file for chunk in chunks}
+    if case.reason is None:
+        assert (status, told) == (0, [])
+        assert indexed == {first.name, bad.name, last.name}
+        assert case.absent is None or not any(case.absent in chunk.text for chunk in chunks)
+    else:
+        assert status == 1
+        assert len(told) == 1 and case.told(told[0]), err
+        assert indexed == {first.name, last.name}
+        assert "1 misslyckade" in out
 
 
 ANSWER_KEYS = {"question", "answer", "refused", "citations", "comparison"}

@@ -7,8 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
 
 from index.builder import collect_files, ingest_paths
 from index.embedding import Embedder
@@ -16,6 +14,7 @@ from index.plan_index import PlanIndex
 from ingest.document import INGEST_VERSION
 from ingest.metadata import MetaOverrides
 from settings import Settings
+from tests.bad_inputs import scanned_pdf, write_pdf
 from tests.conftest import NORRKOPING_2024, NORRTALJE_2023, PLANS_DIR, SODERKOPING_2025
 
 pytestmark = pytest.mark.slow
@@ -26,27 +25,12 @@ def index(tmp_path: Path, embedder: Embedder) -> PlanIndex:
     return PlanIndex.open(Settings(data_dir=tmp_path / "data"), lambda: embedder)
 
 
-def text_pdf(path: Path, lines: list[str]) -> None:
-    pdf = canvas.Canvas(str(path), pagesize=A4)
-    text = pdf.beginText(72, 770)
-    for line in lines:
-        text.textLine(line)
-    pdf.drawText(text)
-    pdf.save()
-
-
-def scanned_pdf(path: Path) -> None:
-    pdf = canvas.Canvas(str(path), pagesize=A4)
-    pdf.rect(72, 400, 300, 300, fill=1)  # a page that is only a picture
-    pdf.save()
-
-
 def bad_files(folder: Path) -> dict[str, Path]:
     folder.mkdir()
     files = {name: folder / name for name in ("tom.txt", "skrap.txt", "trasig.pdf", "skannad.pdf")}
     files["tom.txt"].write_bytes(b"")
     files["skrap.txt"].write_bytes(bytes(range(256)) * 8)
-    text_pdf(folder / "hel.pdf", ["Socialnämnden ansvarar för kommunens uppgifter."])
+    write_pdf(folder / "hel.pdf", [["Socialnämnden ansvarar för kommunens uppgifter."]])
     files["trasig.pdf"].write_bytes((folder / "hel.pdf").read_bytes()[:300])
     (folder / "hel.pdf").unlink()
     scanned_pdf(files["skannad.pdf"])

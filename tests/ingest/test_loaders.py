@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import random
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,17 +13,25 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
-from pypdf import PdfWriter
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
 
 from ingest import loaders
 from ingest.document import PAGE_BREAK, IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, load_document
 from settings import IngestSettings
+from tests.bad_inputs import (
+    FONT_SIZE,
+    JUNK,
+    MARGIN,
+    PAGE_WIDTH,
+    encrypted_pdf,
+    scanned_pdf,
+    truncated_pdf,
+    write_pdf,
+    zip_without_word_document,
+)
 from tests.conftest import (
     ALL_PLANS,
     NORRKOPING_2017,
@@ -34,9 +40,6 @@ from tests.conftest import (
 )
 
 DEJAVU_SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 50
-FONT_SIZE = 10
 
 
 def from_plan(plan: Path, passage: str) -> str:
@@ -186,19 +189,6 @@ def wrap(paragraphs: list[str], font: str) -> list[str]:
     return [line for text in paragraphs for line in simpleSplit(text, font, FONT_SIZE, width)]
 
 
-def write_pdf(path: Path, pages: list[list[str]], font: str = "Helvetica") -> None:
-    """One PDF page per item of `pages`, each line of it drawn as one line of text."""
-    pdf = canvas.Canvas(str(path), pagesize=A4)
-    for lines in pages:
-        text = pdf.beginText(MARGIN, PAGE_HEIGHT - MARGIN)
-        text.setFont(font, FONT_SIZE)
-        for line in lines:
-            text.textLine(line)
-        pdf.drawText(text)
-        pdf.showPage()
-    pdf.save()
-
-
 def plan_pages(font: str) -> list[list[str]]:
     return [
         wrap([SODERKOPING_HEADING_1, SODERKOPING_RESPONSIBILITY], font),
@@ -239,21 +229,10 @@ def test_pdf_keeps_a_page_without_text_in_place(tmp_path: Path) -> None:
     assert [page.strip() for page in pages] == [SODERKOPING_HEADING_1, "", SODERKOPING_HEADING_31]
 
 
-def encrypted_pdf(folder: Path, user_password: str, algorithm: str) -> Path:
-    """A one-heading PDF encrypted with ``algorithm``; its owner password is "ägare"."""
-    plain = folder / "plain.pdf"
-    write_pdf(plain, [[SODERKOPING_HEADING_1]])
-    protected = folder / "skyddad.pdf"
-    writer = PdfWriter(clone_from=plain)
-    writer.encrypt(user_password=user_password, owner_password="ägare", algorithm=algorithm)
-    writer.write(protected)
-    return protected
-
-
 # AES is what most protected PDFs use; pypdf reads it with the cryptography package.
 @pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
 def test_pdf_encrypted_with_an_empty_user_password_loads(tmp_path: Path, algorithm: str) -> None:
-    protected = encrypted_pdf(tmp_path, "", algorithm)
+    protected = encrypted_pdf(tmp_path / "skyddad.pdf", "", algorithm, [[SODERKOPING_HEADING_1]])
     assert load_document(protected).text.strip() == SODERKOPING_HEADING_1
 
 
@@ -400,35 +379,6 @@ def test_html_in_cp1252_without_a_declared_charset(tmp_path: Path) -> None:
 
 # --- Errors -----------------------------------------------------------------------------------
 
-JUNK = random.Random(2023).randbytes(4096)
-
-
-def truncated_pdf(path: Path) -> None:
-    real = path.with_name("real.pdf")
-    write_pdf(real, plan_pages("Helvetica"))
-    data = real.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
-
-
-def scanned_pdf(path: Path) -> None:
-    pdf = canvas.Canvas(str(path), pagesize=A4)
-    pdf.rect(MARGIN, MARGIN, 300, 400, fill=1)  # a page that is all picture, no text
-    pdf.showPage()
-    pdf.save()
-
-
-def password_pdf(path: Path) -> None:
-    plain = path.with_name("plain.pdf")
-    write_pdf(plain, plan_pages("Helvetica"))
-    writer = PdfWriter(clone_from=plain)
-    writer.encrypt(user_password="hemligt", algorithm="RC4-128")
-    writer.write(path)
-
-
-def zip_without_word_document(path: Path) -> None:
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("hej.txt", "inget Word-dokument här")
-
 
 def empty_docx(path: Path) -> None:
     docx.Document().save(str(path))
@@ -449,7 +399,7 @@ ERROR_CASES: dict[str, tuple[Callable[[Path], object], str]] = {
     "trunkerad.pdf": (truncated_pdf, loaders.INVALID_PDF),
     "inte-en.pdf": (lambda p: p.write_text("<html>404</html>"), loaders.INVALID_PDF),
     "inskannad.pdf": (scanned_pdf, loaders.PDF_NO_TEXT_LAYER),
-    "lösenord.pdf": (password_pdf, loaders.PDF_PASSWORD),
+    "lösenord.pdf": (lambda p: encrypted_pdf(p, "hemligt", "RC4-128"), loaders.PDF_PASSWORD),
     "text.docx": (lambda p: p.write_text("Detta är inget Word-dokument"), loaders.INVALID_DOCX),
     "zip.docx": (zip_without_word_document, loaders.INVALID_DOCX),
     "tomt.docx": (empty_docx, loaders.NO_TEXT),
@@ -509,7 +459,7 @@ def test_suffix_case_does_not_matter(tmp_path: Path) -> None:
 
 
 def test_pdf_with_aes_and_a_user_password_is_refused_for_its_password(tmp_path: Path) -> None:
-    protected = encrypted_pdf(tmp_path, "hemligt", "AES-256")
+    protected = encrypted_pdf(tmp_path / "skyddad.pdf", "hemligt", "AES-256")
     with pytest.raises(IngestError, match="lösenord"):
         load_document(protected)
 
