@@ -211,7 +211,23 @@ class App:
             blocks.load(self.refresh, chosen, self._refreshed)
             self.after_change.then(self.refresh, chosen, self._refreshed)
             self.after_removal.then(self.refresh, chosen, self._refreshed)
+            if self.workspace.shared:
+                self._follow_other_processes(chosen)
         return blocks
+
+    def _follow_other_processes(self, chosen: list[Any]) -> None:
+        """On a shared index an open page shows the plans that other app processes add or remove,
+        as soon as this process has noticed them (`chroma.refresh_seconds`)."""
+        shown = gr.State(self.workspace.generation())
+        timer = gr.Timer(self.workspace.settings.chroma.refresh_seconds)
+        timer.tick(self.follow, [shown, *chosen], [shown, *self._refreshed], show_progress="hidden")
+
+    def follow(self, shown: int, *chosen: Any) -> tuple[Any, ...]:
+        """New choices if the index changed since the page last showed it; else nothing sent."""
+        current = self.workspace.generation()
+        if current == shown:
+            return (shown, *[gr.skip()] * len(self._refreshed))
+        return (current, *self.refresh(*chosen))
 
     def refresh(
         self,

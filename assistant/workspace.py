@@ -237,6 +237,17 @@ class Workspace:
             self._changed()
         return record
 
+    @property
+    def shared(self) -> bool:
+        """Whether other processes change the index too (it lives in a Chroma server)."""
+        return self._assistant.index.shared
+
+    def generation(self) -> int:
+        """The index's generation, after looking for other processes' changes: a page compares
+        it with the one it last showed."""
+        self._follow_index()
+        return self._generation
+
     def _follow_index(self) -> None:
         """Refit what derives from the chunks if the index changed since it was fitted, here or
         in another process."""

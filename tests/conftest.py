@@ -43,7 +43,7 @@ ALL_PLANS = [
 ]
 
 #: The fake chat-completions server's fixture, for every test (`tests.fakes.chat_server`).
-pytest_plugins = ["tests.fakes.chat_server"]
+pytest_plugins = ["tests.fakes.chat_server", "tests.chroma_server"]
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from index.chroma_store import open_client, record_collection
 from index.chroma_units import UNITS_SUFFIX, ChromaUnitVectors
 from index.embedding import Embedder
 from settings import ChromaSettings, Settings
+from tests.chroma_server import REFRESH_S
 from tests.conftest import REPO, TEST_MODEL_CACHE
 from tests.index.test_index import norrtalje_2023
 from tests.index.test_writer_lock import FIRST_PLAN, SECOND_PLAN, cli, environment, plan
@@ -35,8 +35,6 @@ from tests.index.test_writer_lock import FIRST_PLAN, SECOND_PLAN, cli, environme
 #: Every test starts processes that load the embedding model, beside a `chroma run` server.
 pytestmark = pytest.mark.slow
 
-#: How often each process here asks the server for changes.
-REFRESH_S = 0.5
 #: What "within seconds" means for a change made elsewhere.
 SEEN_WITHIN_S = 5.0
 
@@ -59,13 +57,6 @@ while time.monotonic() < deadline:
         seen = files
     time.sleep(0.1)
 """
-
-
-@pytest.fixture
-def chroma(chroma_server: ChromaSettings) -> ChromaSettings:
-    """The session's server, with fresh collections for this test."""
-    collection = f"plans-{uuid.uuid4().hex[:12]}"
-    return chroma_server.model_copy(update={"collection": collection, "refresh_seconds": REFRESH_S})
 
 
 def server_env(chroma: ChromaSettings) -> dict[str, str]:

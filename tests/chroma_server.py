@@ -1,4 +1,5 @@
-"""Fixtures of the index tests: a real `chroma run` server for the session."""
+"""A real `chroma run` server for the session: the fixture of the tests of server mode (the index
+and the app over a shared index)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +20,8 @@ from settings import ChromaSettings
 # --- a real Chroma server ------------------------------------------------------------------------
 
 SERVER_START_TIMEOUT_S = 60.0
+#: How often each process of a test asks the server for changes.
+REFRESH_S = 0.5
 
 
 def _free_port() -> int:
@@ -72,3 +76,10 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaSe
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def chroma(chroma_server: ChromaSettings) -> ChromaSettings:
+    """The session's server, with fresh collections for this test."""
+    collection = f"plans-{uuid.uuid4().hex[:12]}"
+    return chroma_server.model_copy(update={"collection": collection, "refresh_seconds": REFRESH_S})
