@@ -264,6 +264,12 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
+    def word_rarities_file(self) -> Path:
+        """How many sentences hold each word, counted over the index (with its fingerprint), so
+        a start need not read them all again: derived, safe to delete."""
+        return self.data_dir / "cache" / "word_rarities.json"
+
+    @property
     def uploads_dir(self) -> Path:
         """Where plans uploaded in the web app are kept: the index refers to them by path."""
         return self.data_dir / "uploads"

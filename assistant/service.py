@@ -66,19 +66,30 @@ class Assistant:
         return self._judge
 
     def refresh(self) -> None:
-        """Learn the word rarities again after documents were added or removed. The new scorer
-        replaces the old one in one assignment, so a question asked meanwhile uses either."""
-        self._scorer = self._fitted_scorer()
-        self._judge = AnswerabilityJudge(self._settings.answer, self._scorer)
+        """Learn the word rarities again after documents were added or removed (from the
+        changed ones only). The new scorer replaces the old one in one assignment, so a question
+        asked meanwhile uses either."""
+        scorer = self._fitted_scorer(self._scorer)
+        self._scorer, self._judge = scorer, AnswerabilityJudge(self._settings.answer, scorer)
 
-    def _fitted_scorer(self) -> EvidenceScorer:
+    def _fitted_scorer(self, previous: EvidenceScorer | None = None) -> EvidenceScorer:
+        """A scorer of the index's word rarities: saved ones if they are the index's, else
+        counted (from `previous`'s, if given) and saved for the next start."""
         answer = self._settings.answer
         scorer = EvidenceScorer(
             TermNormaliser(self._settings.lexical.stemmer),
             answer.lexical_weight,
             answer.rank_weight,
         )
-        scorer.fit(self._index.chunks())
+        fingerprint, chunks = self._index.fingerprint(), self._index.chunks()
+        file = self._settings.word_rarities_file
+        if previous is None and scorer.load(file, fingerprint, chunks):
+            return scorer
+        scorer.fit(chunks, previous)
+        try:
+            scorer.save(file, fingerprint)
+        except OSError as error:  # a read-only data directory: count again at the next start
+            logger.warning("Ordens sällsynthet sparades inte: %s", error)
         return scorer
 
     def ask(

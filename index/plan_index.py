@@ -176,6 +176,11 @@ class PlanIndex:
         """The indexed document whose `DocumentRecord.id` is `document_id`, if any."""
         return self._catalog.document_by_id(document_id)
 
+    def fingerprint(self) -> str:
+        """Changes whenever the indexed chunks or their metadata change: what is derived from
+        them (BM25, the assistant's word rarities) is saved with it."""
+        return self._catalog.fingerprint()
+
     def has_document(self, path: str | Path, sha256: str) -> bool:
         """True if this exact version (same content hash) of the file at `path` is indexed, as the
         current ingest makes it."""
