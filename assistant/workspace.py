@@ -1,9 +1,10 @@
 """What the web app works with: questions, comparisons, the law register, the documents and the
 feedback, behind one object that is safe to call from the app's worker threads.
 
-Adding and removing plans are done one at a time. Everything derived from the indexed chunks (the
-word rarities, the section texts, the law register) is rebuilt after each change and swapped in
-whole, so a question asked meanwhile sees either the old or the new index, never half of one.
+Adding and removing plans are done one at a time. What is derived from the indexed chunks (the
+word rarities, the law register) is brought up to date after each change and swapped in whole, so a
+question asked meanwhile sees either the old or the new index, never half of one; a quote's section
+text is read from its document when it is shown.
 """
 
 from __future__ import annotations
@@ -90,14 +91,6 @@ def comparison_sides(organisations: list[str], years: list[int]) -> list[Scope]:
     raise ValueError("Välj minst två kommuner eller regioner, eller minst två år, att jämföra.")
 
 
-@dataclass(frozen=True)
-class _Views:
-    """Everything derived from the indexed chunks at one moment."""
-
-    sections: SectionTexts
-    laws: list[LawEntry]
-
-
 class Workspace:
     def __init__(self, settings: Settings, assistant: Assistant) -> None:
         self._settings = settings
@@ -105,7 +98,7 @@ class Workspace:
         self._feedback = FeedbackStore(settings.feedback_file)
         self._audit = AuditLog(settings.audit_dir, settings.audit)
         self._writing = threading.Lock()
-        self._views = self._build_views()
+        self._laws = build_register(assistant.index.chunks())
 
     @property
     def settings(self) -> Settings:
@@ -155,14 +148,20 @@ class Workspace:
         return Turn(question, resolve(question, None), answer, Filters())
 
     def context(self, chunk_id: str, quote: str) -> QuoteInContext:
-        return self._views.sections.context(chunk_id, quote)
+        """The quote in its section: from the chunks of its document alone, so nothing over the
+        whole index is built for it (at 50,000 chunks that took seconds at every start)."""
+        index = self._assistant.index
+        chunk = index.chunk(chunk_id)
+        record = index.document(chunk.path) if chunk else None
+        siblings = [index.chunk(cid) for cid in record.chunk_ids] if record else []
+        return SectionTexts([c for c in siblings if c is not None]).context(chunk_id, quote)
 
     def indexed(self) -> dict[str, list[int]]:
         """Organisation (official name) → the years its indexed documents cover."""
         return self._assistant.indexed()
 
     def laws(self) -> list[LawEntry]:
-        return self._views.laws
+        return self._laws
 
     # --- documents ---------------------------------------------------------------------------
 
@@ -230,11 +229,7 @@ class Workspace:
 
     def _changed(self) -> None:
         self._assistant.refresh()
-        self._views = self._build_views()
-
-    def _build_views(self) -> _Views:
-        chunks = self._assistant.index.chunks()
-        return _Views(SectionTexts(chunks), build_register(chunks))
+        self._laws = build_register(self._assistant.index.chunks())
 
     # --- feedback ----------------------------------------------------------------------------
 
