@@ -21,7 +21,7 @@ from assistant.conversation import resolve
 from assistant.evidence import EvidenceScorer, ScoredUnit
 from assistant.question import QuestionIntent, analyse
 from assistant.question_parts import PART_NAMES, question_parts
-from assistant.scopes import IndexedDocuments, Scope
+from assistant.scopes import IndexedDocuments, Scope, matches
 from assistant.terms import TermNormaliser
 from index.plan_index import PlanIndex, SearchHit
 from ingest.dates import MONTH_NAMES
@@ -366,6 +366,8 @@ class Assistant:
         scopes: list[Scope],
         listener: AnswerListener | None = None,
     ) -> Answer:
+        asked = len(scopes)
+        scopes = self._bounded(intent, scopes)
         sides: list[ComparisonSide] = []
         side_answers: list[Answer] = []
         citations: list[Citation] = []
@@ -395,6 +397,9 @@ class Assistant:
             self._templates["comparison_side"].format(side=scope.label, answer=side.answer)
             for scope, side in zip(scopes, sides, strict=True)
         )
+        if len(scopes) < asked:
+            bounded = self._templates["comparison_bounded"]
+            answer = f"{bounded.format(shown=len(scopes), total=asked)}\n\n{answer}"
         return Answer(
             question=question,
             answer=answer,
@@ -405,17 +410,40 @@ class Assistant:
             **_provenance(side_answers),
         )
 
+    def _bounded(self, intent: QuestionIntent, scopes: list[Scope]) -> list[Scope]:
+        """At most `max_comparison_sides` of the sides, in their order: those with the best
+        passages on the topic among all their documents (then the first ones). Each side is a
+        question of its own; "alla kommuner" in a country's index would be 290."""
+        limit = self._settings.answer.max_comparison_sides
+        if len(scopes) <= limit:
+            return scopes
+        ranked: list[Scope] = []
+        for hit in self._index.search(intent.topic or intent.text, k=4 * limit):
+            record = self._index.document(hit.chunk.path)
+            fits = (s for s in scopes if s not in ranked and record and matches(record, s))
+            side = next(fits, None)
+            if side is not None:
+                ranked.append(side)
+        chosen = (ranked + [s for s in scopes if s not in ranked])[:limit]
+        return [scope for scope in scopes if scope in chosen]
+
     def _refusal(self, question: str, message: str) -> Answer:
         return Answer(question=question, answer=message, refused=True, answerer=self.answerer)
+
+
+#: Most indexed organisations a refusal names: a country's index has 310.
+DESCRIBED_ORGANISATIONS = 20
 
 
 def _describe(indexed: dict[str, list[int]]) -> str:
     if not indexed:
         return "inga"
-    return ", ".join(
-        f"{name} ({', '.join(map(str, years))})" if years else name
-        for name, years in indexed.items()
+    named = list(indexed.items())[:DESCRIBED_ORGANISATIONS]
+    described = ", ".join(
+        f"{name} ({', '.join(map(str, years))})" if years else name for name, years in named
     )
+    more = len(indexed) - len(named)
+    return f"{described} och {more} till" if more else described
 
 
 def _searched_scope(scope: Scope, plan_years: list[int]) -> Scope:
