@@ -134,9 +134,9 @@ def _ingest_with_bar(
 
 
 def run_documents(args: argparse.Namespace, settings: Settings) -> int:
-    from index.catalog import Catalog
+    from index.catalog import read_documents
 
-    records = Catalog.load(settings.index_dir).documents()
+    records = read_documents(settings.index_dir)
     rows = [
         {
             "file": r.file,
