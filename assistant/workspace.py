@@ -228,6 +228,9 @@ class Workspace:
         return record
 
     def _changed(self) -> None:
+        # Here rather than at the next question: the rebuild takes seconds at 50,000 chunks, and
+        # questions asked meanwhile go on with the previous BM25.
+        self._assistant.index.refresh_lexical()
         self._assistant.refresh()
         self._laws = build_register(self._assistant.index.chunks())
 
