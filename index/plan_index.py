@@ -210,9 +210,11 @@ class PlanIndex:
             self._units.put(record.chunk_ids, units)
             self._units.save()
             stored = self._catalog.put(chunks)
-            self._lexical_ready = False
             if existing is not None:
                 self._drop_from_stores(sorted(set(existing.chunk_ids) - set(record.chunk_ids)))
+            # Stale only now, after the slow saves: until then searches go on with the previous
+            # BM25 rather than rebuilding it themselves (see `_lexical_index`).
+            self._lexical_ready = False
             return stored
 
     def remove_document(self, path: str | Path) -> bool:
@@ -235,8 +237,8 @@ class PlanIndex:
         if record is None:
             return False
         self._catalog.remove(path)
-        self._lexical_ready = False
         self._drop_from_stores(record.chunk_ids)
+        self._lexical_ready = False  # after the slow saves, as in `add_document`
         return True
 
     def _drop_from_stores(self, chunk_ids: list[str]) -> None:
