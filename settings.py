@@ -166,6 +166,13 @@ class AnswerSettings(BaseModel):
         default=0.02, ge=0, description="Prior for sentences from better-ranked passages."
     )
     closest: int = Field(default=3, ge=0, description="Closest passages shown with a refusal.")
+    max_comparison_sides: int = Field(
+        default=12,
+        ge=2,
+        description="Most sides a comparison answers: a question comparing 'alla kommuner' over "
+        "a country's index answers for those whose plans best match it and says which it left "
+        "out (each side is a question of its own: 290 took 32 s).",
+    )
     max_question_chars: int = Field(
         default=1000,
         ge=10,
@@ -283,6 +290,12 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def word_rarities_file(self) -> Path:
+        """How many sentences hold each word, counted over the index (with its fingerprint), so
+        a start need not read them all again: derived, safe to delete."""
+        return self.data_dir / "cache" / "word_rarities.json"
 
     @property
     def uploads_dir(self) -> Path:

@@ -80,6 +80,9 @@ class IndexedDocuments:
     def __init__(self, records: Iterable[DocumentRecord]) -> None:
         self._records = list(records)
 
+    def count(self) -> int:
+        return len(self._records)
+
     def organisations(self) -> dict[str, list[int]]:
         """Organisation → the years its documents cover, sorted by name."""
         years: dict[str, set[int]] = defaultdict(set)

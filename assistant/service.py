@@ -21,7 +21,7 @@ from assistant.conversation import resolve
 from assistant.evidence import EvidenceScorer, ScoredUnit
 from assistant.question import QuestionIntent, analyse
 from assistant.question_parts import PART_NAMES, question_parts
-from assistant.scopes import IndexedDocuments, Scope
+from assistant.scopes import IndexedDocuments, Scope, matches
 from assistant.terms import TermNormaliser
 from index.plan_index import PlanIndex, SearchHit
 from ingest.dates import MONTH_NAMES
@@ -66,19 +66,30 @@ class Assistant:
         return self._judge
 
     def refresh(self) -> None:
-        """Learn the word rarities again after documents were added or removed. The new scorer
-        replaces the old one in one assignment, so a question asked meanwhile uses either."""
-        self._scorer = self._fitted_scorer()
-        self._judge = AnswerabilityJudge(self._settings.answer, self._scorer)
+        """Learn the word rarities again after documents were added or removed (from the
+        changed ones only). The new scorer replaces the old one in one assignment, so a question
+        asked meanwhile uses either."""
+        scorer = self._fitted_scorer(self._scorer)
+        self._scorer, self._judge = scorer, AnswerabilityJudge(self._settings.answer, scorer)
 
-    def _fitted_scorer(self) -> EvidenceScorer:
+    def _fitted_scorer(self, previous: EvidenceScorer | None = None) -> EvidenceScorer:
+        """A scorer of the index's word rarities: saved ones if they are the index's, else
+        counted (from `previous`'s, if given) and saved for the next start."""
         answer = self._settings.answer
         scorer = EvidenceScorer(
             TermNormaliser(self._settings.lexical.stemmer),
             answer.lexical_weight,
             answer.rank_weight,
         )
-        scorer.fit(self._index.chunks())
+        fingerprint, chunks = self._index.fingerprint(), self._index.chunks()
+        file = self._settings.word_rarities_file
+        if previous is None and scorer.load(file, fingerprint, chunks):
+            return scorer
+        scorer.fit(chunks, previous)
+        try:
+            scorer.save(file, fingerprint)
+        except OSError as error:  # a read-only data directory: count again at the next start
+            logger.warning("Ordens sällsynthet sparades inte: %s", error)
         return scorer
 
     def ask(
@@ -309,7 +320,9 @@ class Assistant:
             searched = replace(searched, year=None)
         must_mention = str(scope.year) if searched.year != scope.year else None
         documents = self.documents()
-        paths = [record.path for record in documents.in_scope(searched)]
+        in_scope = [record.path for record in documents.in_scope(searched)]
+        # Every document: no filter, rather than one naming them all (2,000 paths at 50k chunks).
+        paths = None if len(in_scope) == documents.count() else in_scope
         # Documents of the year, also by a year that ingest read from weak evidence.
         of_year = (
             {r.path for r in documents.in_scope(scope, surely=False)} if must_mention else set()
@@ -355,6 +368,8 @@ class Assistant:
         scopes: list[Scope],
         listener: AnswerListener | None = None,
     ) -> Answer:
+        asked = len(scopes)
+        scopes = self._bounded(intent, scopes)
         sides: list[ComparisonSide] = []
         side_answers: list[Answer] = []
         citations: list[Citation] = []
@@ -384,6 +399,9 @@ class Assistant:
             self._templates["comparison_side"].format(side=scope.label, answer=side.answer)
             for scope, side in zip(scopes, sides, strict=True)
         )
+        if len(scopes) < asked:
+            bounded = self._templates["comparison_bounded"]
+            answer = f"{bounded.format(shown=len(scopes), total=asked)}\n\n{answer}"
         return Answer(
             question=question,
             answer=answer,
@@ -394,17 +412,40 @@ class Assistant:
             **_provenance(side_answers),
         )
 
+    def _bounded(self, intent: QuestionIntent, scopes: list[Scope]) -> list[Scope]:
+        """At most `max_comparison_sides` of the sides, in their order: those with the best
+        passages on the topic among all their documents (then the first ones). Each side is a
+        question of its own; "alla kommuner" in a country's index would be 290."""
+        limit = self._settings.answer.max_comparison_sides
+        if len(scopes) <= limit:
+            return scopes
+        ranked: list[Scope] = []
+        for hit in self._index.search(intent.topic or intent.text, k=4 * limit):
+            record = self._index.document(hit.chunk.path)
+            fits = (s for s in scopes if s not in ranked and record and matches(record, s))
+            side = next(fits, None)
+            if side is not None:
+                ranked.append(side)
+        chosen = (ranked + [s for s in scopes if s not in ranked])[:limit]
+        return [scope for scope in scopes if scope in chosen]
+
     def _refusal(self, question: str, message: str) -> Answer:
         return Answer(question=question, answer=message, refused=True, answerer=self.answerer)
+
+
+#: Most indexed organisations a refusal names: a country's index has 310.
+DESCRIBED_ORGANISATIONS = 20
 
 
 def _describe(indexed: dict[str, list[int]]) -> str:
     if not indexed:
         return "inga"
-    return ", ".join(
-        f"{name} ({', '.join(map(str, years))})" if years else name
-        for name, years in indexed.items()
+    named = list(indexed.items())[:DESCRIBED_ORGANISATIONS]
+    described = ", ".join(
+        f"{name} ({', '.join(map(str, years))})" if years else name for name, years in named
     )
+    more = len(indexed) - len(named)
+    return f"{described} och {more} till" if more else described
 
 
 def _searched_scope(scope: Scope, plan_years: list[int]) -> Scope:

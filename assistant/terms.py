@@ -35,6 +35,9 @@ QUESTION_WORDS = frozenset(
         "regionen regionens landsting nya ny nytt heter kostar kosta tror trodde ville"
     ).split()
 )
+#: bm25s's Swedish stop words as a set: bm25s keeps them in a tuple, and testing membership in it
+#: word by word was 38 % of fitting the evidence scorer at 50k chunks.
+STOPWORDS = frozenset(STOPWORDS_SWEDISH)
 _WORD = re.compile(r"\w+(?:-\w+)*")
 #: The shortest last part of a compound that is looked up on its own ("ort" in "vårdort" is not).
 _MIN_PART = 4
@@ -102,7 +105,7 @@ def content_words(text: str) -> Iterable[str]:
     """The words of a text that carry content: no stop words, question words or bare numbers."""
     for match in _WORD.finditer(text.lower()):
         word = match.group()
-        if word.isdigit() or word in STOPWORDS_SWEDISH or word in QUESTION_WORDS:
+        if word.isdigit() or word in STOPWORDS or word in QUESTION_WORDS:
             continue
         yield word
 

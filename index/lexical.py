@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import cast
 
 import bm25s
 import numpy as np
@@ -141,7 +142,10 @@ class LexicalIndex:
         for condition in conditions:
             column = self._column(condition.key)
             if condition.operator == FilterOperator.IN:
-                mask &= np.isin(column, np.array(condition.value, dtype=object))
+                # A set, not np.isin: on object arrays that sorts, 1.3 s for 424 paths at 50k.
+                wanted = set(cast(list, condition.value))
+                found = (value in wanted for value in column)
+                mask &= np.fromiter(found, dtype=bool, count=self.size)
             else:
                 mask &= column == condition.value
         return mask

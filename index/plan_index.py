@@ -123,6 +123,8 @@ class PlanIndex:
         self._embed_model = embed_model
         # Writes to the stores one at a time, and lazy loading done once under concurrent searches.
         self._lock = threading.RLock()
+        #: Held while BM25 is loaded or rebuilt, outside `_lock`: taken before it, never after.
+        self._rebuilding = threading.Lock()
         self._lexical: LexicalIndex | None = None
         self._lexical_ready = False
         self._units = units
@@ -274,6 +276,11 @@ class PlanIndex:
         """The indexed document whose `DocumentRecord.id` is `document_id`, if any."""
         return self._catalog.document_by_id(document_id)
 
+    def fingerprint(self) -> str:
+        """Changes whenever the indexed chunks or their metadata change: what is derived from
+        them (BM25, the assistant's word rarities) is saved with it."""
+        return self._catalog.fingerprint()
+
     def has_document(self, path: str | Path, sha256: str) -> bool:
         """True if this exact version (same content hash) of the file at `path` is indexed, as the
         current ingest makes it."""
@@ -301,9 +308,11 @@ class PlanIndex:
             self._units.put(record.chunk_ids, units)
             self._units.save()
             stored = self._catalog.put(chunks)
-            self._changed()
             if existing is not None:
                 self._drop_from_stores(sorted(set(existing.chunk_ids) - set(record.chunk_ids)))
+            # Stale only now, after the slow saves: until then searches go on with the previous
+            # BM25 rather than rebuilding it themselves (see `_lexical_index`).
+            self._changed()
             return stored
 
     def remove_document(self, path: str | Path) -> bool:
@@ -326,8 +335,8 @@ class PlanIndex:
         if record is None:
             return False
         self._catalog.remove(path)
-        self._changed()
         self._drop_from_stores(record.chunk_ids)
+        self._changed()  # after the slow saves, as in `add_document`
         return True
 
     def _drop_from_stores(self, chunk_ids: list[str]) -> None:
@@ -427,8 +436,8 @@ class PlanIndex:
         return sorted(p.name for p in self._index_dir.glob(".*"))
 
     def remove_interrupted_writes(self) -> None:
-        # Under the lock: then no write of this process (a lazy BM25 rebuild) is under way.
-        with self._lock:
+        # Under both locks: then no write of this process (a BM25 rebuild) is under way.
+        with self._rebuilding, self._lock:
             for leftover in self._index_dir.glob(".*"):
                 if leftover.is_dir():
                     shutil.rmtree(leftover)
@@ -436,54 +445,64 @@ class PlanIndex:
                     leftover.unlink()
 
     def refresh_lexical(self) -> None:
-        """Rebuild BM25 now unless the saved one is the catalog's: after an ingest or a crash."""
-        with self._lock:
-            if not self.lexical_is_current():
-                self._rebuild_lexical()
+        """Rebuild BM25 now unless the saved one is the catalog's: after an ingest, a removal or
+        a crash, so that no question has to wait for it. A shared index keeps its BM25 in memory
+        only: it is rebuilt when a change here or elsewhere made it stale."""
+        stale = not self._lexical_ready if self._shared else not self.lexical_is_current()
+        if stale:
+            self._update_lexical(force=True)
 
     # --- BM25 --------------------------------------------------------------------------------
 
     def _lexical_index(self) -> LexicalIndex | None:
         """The BM25 index of the catalog: loaded from disk, or rebuilt if missing or stale.
 
-        Writes only mark BM25 stale; the rebuild (about 1 s per 3,000 chunks) happens here, at the
-        next search, so ingesting a folder of documents rebuilds it once rather than per document.
+        Writes only mark BM25 stale, so ingesting a folder of documents rebuilds it once rather
+        than per document: the writer when it is done (`refresh_lexical`), else the next search.
+        The rebuild (about 1 s per 2,000 chunks) holds no lock that searches or writes wait for:
+        while one thread rebuilds, searches go on with the previous BM25 (the dense half finds
+        the new passages; ids the catalog no longer has are dropped) instead of waiting.
         """
-        with self._lock:
-            if not self._lexical_ready:
-                fingerprint = self._catalog.fingerprint()
-                loaded = None
-                if not self._shared:
-                    loaded = LexicalIndex.load(self._index_dir, self._settings.lexical, fingerprint)
-                if loaded is None:
-                    self._rebuild_lexical()
-                else:
-                    self._lexical, self._lexical_ready = loaded, True
-            return self._lexical
+        lexical = self._lexical
+        if self._lexical_ready or (lexical is not None and self._rebuilding.locked()):
+            return lexical
+        return self._update_lexical()
 
-    def _rebuild_lexical(self) -> None:
-        started = time.perf_counter()
-        chunks = self._catalog.chunks()
-        if chunks:
-            self._lexical = LexicalIndex.build(
-                [chunk_node(c) for c in chunks], self._settings.lexical
+    def _update_lexical(self, *, force: bool = False) -> LexicalIndex | None:
+        """Load or rebuild BM25 for the catalog as it is now; one thread at a time."""
+        with self._rebuilding:
+            with self._lock:
+                if self._lexical_ready and not force:
+                    return self._lexical  # another thread did it while this one waited
+                fingerprint, chunks = self._catalog.fingerprint(), self._catalog.chunks()
+            lexical = (
+                None
+                if force or self._shared
+                else LexicalIndex.load(self._index_dir, self._settings.lexical, fingerprint)
             )
-        else:
-            self._lexical = None
+            if lexical is None:
+                lexical = self._rebuilt_lexical(chunks, fingerprint)
+            with self._lock:
+                # A write during the rebuild leaves it stale: it serves until the next one.
+                self._lexical = lexical
+                self._lexical_ready = self._catalog.fingerprint() == fingerprint
+            return lexical
+
+    def _rebuilt_lexical(self, chunks: list[Chunk], fingerprint: str) -> LexicalIndex | None:
+        started = time.perf_counter()
         # Saved only when embedded: processes on one Chroma server may share a data directory,
         # and two of them swapping in their BM25 folders at once could lose both.
+        if not chunks:
+            if not self._shared:
+                LexicalIndex.remove_saved(self._index_dir)
+            return None
+        lexical = LexicalIndex.build([chunk_node(c) for c in chunks], self._settings.lexical)
         if not self._shared:
-            self._save_lexical()
-        self._lexical_ready = True
+            lexical.save(self._index_dir, fingerprint)
         logger.debug(
             "BM25 rebuilt: %d chunks in %.3f s", len(chunks), time.perf_counter() - started
         )
-
-    def _save_lexical(self) -> None:
-        if self._lexical is None:
-            LexicalIndex.remove_saved(self._index_dir)
-        else:
-            self._lexical.save(self._index_dir, self._catalog.fingerprint())
+        return lexical
 
     # --- search ------------------------------------------------------------------------------
 

@@ -99,6 +99,26 @@ def test_a_silent_side_of_a_comparison_says_so(assistant: Assistant) -> None:
     assert sides["Linköping"].refused and not sides["Linköping"].citations
 
 
+def test_a_comparison_of_more_sides_than_allowed_takes_the_best_matching_and_says_so(
+    example_settings: Settings, example_index: PlanIndex
+) -> None:
+    question = "Hur skiljer sig tjänstegarantierna mellan alla kommuner?"
+    whole = build_assistant(example_settings, index=example_index).ask(question)
+    assert whole.comparison is not None and len(whole.comparison) == 3
+    assert "bara" not in whole.answer.split("\n")[0]
+    answer = example_settings.answer.model_copy(update={"max_comparison_sides": 2})
+    bounded = example_settings.model_copy(update={"answer": answer})
+    compared = build_assistant(bounded, index=example_index).ask(question)
+    assert compared.comparison is not None
+    assert compared.answer.startswith("Jämförelsen tar bara upp 2 av 3 kommuner")
+    kept = [side.organisation for side in compared.comparison]
+    assert len(kept) == 2 and kept == [
+        s.organisation for s in whole.comparison if s.organisation in kept
+    ]
+    # The side whose plan answers is among those kept.
+    assert {s.organisation for s in whole.comparison if not s.refused} <= set(kept)
+
+
 def test_law_question_names_the_law_as_the_plan_writes_it(assistant: Assistant) -> None:
     answer = assistant.ask("enligt vilken lag ansvarar nämnden för serveringstillstånd?")
     assert not answer.refused

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import uuid
 from pathlib import Path
 
@@ -372,6 +373,27 @@ def test_remove_drops_a_document_everywhere(
     hits = index.search("utbetalning av försörjningsstöd den 27:e i varje månad", k=10)
     assert {h.chunk.path for h in hits} <= {norrkoping[0].path}
     assert not index.remove_document(norrtalje[0].path)
+
+
+def test_a_search_during_a_bm25_rebuild_goes_on_with_the_previous_one(
+    index: PlanIndex, plans: Path
+) -> None:
+    norrtalje, norrkoping = norrtalje_2023(plans), norrkoping_2017(plans)
+    index.add_document(norrtalje)
+    query = "utbetalning av försörjningsstöd den 27:e i varje månad"
+    assert index.search(query, k=10)  # BM25 loaded
+    index.add_document(norrkoping)  # and now stale
+    found: list[set[str]] = []
+    # As if another thread were rebuilding BM25: a search must not wait for it.
+    with index._rebuilding:
+        searcher = threading.Thread(
+            target=lambda: found.append({h.chunk.path for h in index.search(query, k=10)})
+        )
+        searcher.start()
+        searcher.join(timeout=30)
+        assert found and norrtalje[0].path in found[0]
+    index.refresh_lexical()
+    assert index.lexical_is_current()
 
 
 def test_removing_the_last_document_leaves_an_empty_searchable_index(

@@ -1,0 +1,84 @@
+"""Word rarities: counted once, then kept up to date from the documents that changed, and saved
+for the next start. They must equal a count over the whole index every time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.evidence import EvidenceScorer
+from assistant.terms import TermNormaliser
+from ingest.document import Chunk, LoadedDocument
+from ingest.pipeline import process_document
+from settings import IngestSettings
+
+ONE = """Plan för äldreomsorgen 2025
+
+Hemtjänst
+
+Hemtjänsten ger stöd i hemmet. Trygghetslarm installeras inom tre dagar.
+
+Demensvård
+
+Satsningen på demensvården fortsätter med fler utbildade medarbetare.
+"""
+TWO = """Plan för socialtjänsten 2025
+
+Försörjningsstöd
+
+Beslut om försörjningsstöd fattas inom tio arbetsdagar.
+
+Hemtjänst
+
+Hemtjänsten i kommunen utökas med kvällsbesök.
+"""
+
+
+def chunks_of(text: str, name: str, tmp_path: Path) -> list[Chunk]:
+    loaded = LoadedDocument(path=tmp_path / name, sha256=name[0] * 64, text=text, paged=False)
+    return process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
+
+
+def scorer() -> EvidenceScorer:
+    return EvidenceScorer(TermNormaliser(), lexical_weight=0.2, rank_weight=0.0)
+
+
+def rarities(fitted: EvidenceScorer) -> list[tuple[str, float]]:
+    terms = fitted.weighted_terms("hemtjänst trygghetslarm försörjningsstöd matlådor demens")
+    return [(term.term.form, round(term.weight, 9)) for term in terms]
+
+
+def counted(chunks: list[Chunk]) -> EvidenceScorer:
+    fitted = scorer()
+    fitted.fit(chunks)
+    return fitted
+
+
+def test_a_change_is_counted_as_a_count_over_everything(tmp_path: Path) -> None:
+    one, two = chunks_of(ONE, "a.txt", tmp_path), chunks_of(TWO, "b.txt", tmp_path)
+    before = counted(one)
+    added = scorer()
+    added.fit(one + two, previous=before)
+    assert rarities(added) == rarities(counted(one + two))
+    removed = scorer()
+    removed.fit(two, previous=added)
+    assert rarities(removed) == rarities(counted(two))
+
+
+def test_a_chunk_processed_again_under_its_id_is_counted_anew(tmp_path: Path) -> None:
+    one = chunks_of(ONE, "a.txt", tmp_path)
+    relabelled = [c.model_copy(update={"section": ["Trygghetslarm"]}) for c in one]
+    assert rarities(counted(relabelled)) != rarities(counted(one))
+    again = scorer()
+    again.fit(relabelled, previous=counted(one))
+    assert rarities(again) == rarities(counted(relabelled))
+
+
+def test_saved_rarities_are_taken_only_for_their_index(tmp_path: Path) -> None:
+    one = chunks_of(ONE, "a.txt", tmp_path)
+    file = tmp_path / "cache" / "rarities.json"
+    counted(one).save(file, "fingerprint-1")
+    loaded = scorer()
+    assert loaded.load(file, "fingerprint-1", one)
+    assert rarities(loaded) == rarities(counted(one))
+    assert not scorer().load(file, "fingerprint-2", one)
+    assert not scorer().load(tmp_path / "missing.json", "fingerprint-1", one)
