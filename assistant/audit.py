@@ -85,8 +85,7 @@ class AuditLog:
         if not self._settings.enabled:
             return
         now = self._clock()
-        record = self._record(kind, answer, filters, user, now)
-        record.channel = channel
+        record = self._record(kind, answer, filters, user, channel, now)
         try:
             self._begin_day(now.date())
             json_lines.append(self.file_of(now.date()), record)
@@ -99,12 +98,14 @@ class AuditLog:
         answer: Answer,
         filters: dict[str, str],
         user: str | None,
+        channel: Channel,
         now: datetime,
     ) -> AuditRecord:
         content = self._settings.content
         return AuditRecord(
             time=now,
             user=user,
+            channel=channel,
             kind=kind,
             question=answer.question if content else None,
             answer=answer.answer if content else None,

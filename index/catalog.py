@@ -1,10 +1,10 @@
 """The durable record of what is indexed: every document with its chunks.
 
-It is the source of truth: `documents --json`
-reads it, BM25 is rebuilt from it, and search turns the ids that Chroma and BM25 return back into
-chunks through it. The other stores get a chunk before the catalog names it and lose it after, so
-the catalog never names a chunk that they lack; ids that the stores have but the catalog lacks
-(left by a crash) are ignored by search and deleted by the next ingest (`consistency.py`).
+It is the source of truth: `documents --json` reads it, BM25 is rebuilt from it, and search turns
+the ids that Chroma and BM25 return back into chunks through it. The other stores get a chunk before
+the catalog names it and lose it after, so the catalog never names a chunk that they lack; ids that
+the stores have but the catalog lacks (left by a crash) are ignored by search and deleted by the
+next writer's first ingest (`consistency.py`).
 
 Where it is kept is a backend's business (`CatalogBackend`): here one file under the index directory
 (`CatalogFile`, the embedded mode), or one item per document in the Chroma server
@@ -20,7 +20,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -80,19 +80,28 @@ class DocumentRecord(DocumentMeta):
         )
 
 
-class _CatalogContent(BaseModel):
-    """The on-disk shape of the catalog."""
-
-    version: int = CATALOG_VERSION
-    documents: list[DocumentRecord] = Field(default_factory=list)
-    chunks: list[Chunk] = Field(default_factory=list)
-
-
 class _CatalogDocuments(BaseModel):
     """The catalog file read without its chunks (they are skipped, not built): for listings."""
 
     version: int = CATALOG_VERSION
     documents: list[DocumentRecord] = Field(default_factory=list)
+
+
+class _CatalogContent(_CatalogDocuments):
+    """The on-disk shape of the catalog."""
+
+    chunks: list[Chunk] = Field(default_factory=list)
+
+
+_Shape = TypeVar("_Shape", bound=_CatalogDocuments)
+
+
+def _parsed(file: Path, shape: type[_Shape]) -> _Shape:
+    """The catalog file read as `shape`; a file of another catalog version is refused."""
+    stored = shape.model_validate_json(file.read_bytes())
+    if stored.version != CATALOG_VERSION:
+        raise ValueError(f"{file}: okänd katalogversion {stored.version}.")
+    return stored
 
 
 def read_documents(index_dir: Path) -> list[DocumentRecord]:
@@ -101,10 +110,7 @@ def read_documents(index_dir: Path) -> list[DocumentRecord]:
     file = index_dir / CATALOG_FILE
     if not file.exists():
         return []
-    stored = _CatalogDocuments.model_validate_json(file.read_bytes())
-    if stored.version != CATALOG_VERSION:
-        raise ValueError(f"{file}: okänd katalogversion {stored.version}.")
-    return sorted(stored.documents, key=lambda record: record.path)
+    return sorted(_parsed(file, _CatalogDocuments).documents, key=lambda record: record.path)
 
 
 def listed_documents(settings: Settings) -> list[DocumentRecord]:
@@ -151,9 +157,7 @@ class CatalogFile:
         self._seen = self._stat()
         if self._seen is None:
             return [], []
-        stored = _CatalogContent.model_validate_json(self._file.read_bytes())
-        if stored.version != CATALOG_VERSION:
-            raise ValueError(f"{self._file}: okänd katalogversion {stored.version}.")
+        stored = _parsed(self._file, _CatalogContent)
         return stored.documents, stored.chunks
 
     def changed(self) -> bool:

@@ -10,31 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer
 from assistant.audit import AuditLog, AuditRecord
 from assistant.json_lines import read
 from settings import AuditSettings
+from tests.assistant.test_feedback import CITATION
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 QUESTION = "Vilka lagar ansvarar socialnämnden för när det gäller familjen Andersson?"
-QUOTE = "Socialnämnden är även ansvarig för ärenden enligt alkohollagen (2010:1622)"
+QUOTE = CITATION.quote
 ANSWER = Answer(
     question=QUESTION,
     answer=f"Enligt verksamhetsplanen: {QUOTE} [1].",
     refused=False,
-    citations=[
-        Citation(
-            id=1,
-            chunk_id="5a882963cc8bcb49-0012",
-            file="002_5a882963cc8bcb49.txt",
-            title="Socialnämndens verksamhetsplan 2023",
-            municipality="Norrtälje",
-            year=2023,
-            section="Socialnämndens ansvarsområde",
-            page=None,
-            quote=QUOTE,
-        )
-    ],
+    citations=[CITATION],
     answerer="openai",
 )
 
