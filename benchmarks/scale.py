@@ -36,7 +36,8 @@ from assistant.composition import build_workspace, open_index
 from assistant.workspace import Filters, Workspace
 from benchmarks.app_start import QUESTION, start_app
 from benchmarks.common import example_plans, indexed_examples, percentile, queries
-from index.catalog import CatalogFile, DocumentRecord
+from index.catalog import DocumentRecord
+from index.catalog_files import CatalogFolder
 from index.chroma_store import ChromaChunkStore, open_collection
 from index.embedding import Embedder, load_embedder
 from index.llama_embedding import LazyEmbedding
@@ -133,9 +134,9 @@ def build_index(settings: Settings, embedder: Embedder, corpus: Corpus, size: in
         batch = chunks[start : start + WRITE_BATCH]
         store.put(batch, np.stack([corpus.passages[sources[c.id]] for c in batch]))
     units = {c.id: corpus.units[sources[c.id]] for c in chunks if sources[c.id] in corpus.units}
-    UnitVectors(settings.index_dir, units).save()
+    UnitVectors(settings.index_dir).put(list(units), list(units.values()))
     records = [DocumentRecord.from_chunks(doc) for doc in documents]
-    CatalogFile(settings.index_dir).write(records, chunks)
+    CatalogFolder(settings.index_dir).write(records, chunks)
     open_index(settings, embedder).refresh_lexical()
     return copies
 

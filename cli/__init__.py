@@ -135,7 +135,7 @@ def _ingest_with_bar(
 
 
 def run_documents(args: argparse.Namespace, settings: Settings) -> int:
-    from index.catalog import listed_documents
+    from index.catalog_files import listed_documents
 
     records = listed_documents(settings)
     rows = [

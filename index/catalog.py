@@ -6,11 +6,10 @@ the catalog names it and lose it after, so the catalog never names a chunk that 
 the stores have but the catalog lacks (left by a crash) are ignored by search and deleted by the
 next writer's first ingest (`consistency.py`).
 
-Where it is kept is a backend's business (`CatalogBackend`): here one file under the index directory
-(`CatalogFile`, the embedded mode), or one item per document in the Chroma server
-(`index.chroma_catalog`, the http mode, shared by every process on that server). One file, not a
-file per document plus a chunk file: a single `os.replace` keeps records and chunks consistent with
-each other even if the process dies mid-write.
+Where it is kept is a backend's business (`CatalogBackend`): one file per document under the index
+directory (`index.catalog_files`, the embedded mode), or one item per document in the Chroma server
+(`index.chroma_catalog`, the http mode, shared by every process on that server). Either way a
+document's record and its chunks are kept together (`DocumentEntry`), in one atomic write.
 """
 
 from __future__ import annotations
@@ -20,17 +19,12 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import Protocol
 
 from pydantic import BaseModel, Field
 
 from ingest.document import INGEST_VERSION, Chunk, DocumentMeta
-from settings import Settings
 
-if TYPE_CHECKING:
-    from index.embedding import Embedder
-
-CATALOG_FILE = "catalog.json"
 CATALOG_VERSION = 1
 #: Hex digits of a document id: 64 bits, so ids of a catalog's documents never clash in practice.
 DOCUMENT_ID_CHARS = 16
@@ -80,52 +74,17 @@ class DocumentRecord(DocumentMeta):
         )
 
 
-class _CatalogDocuments(BaseModel):
-    """The catalog file read without its chunks (they are skipped, not built): for listings."""
+class ListedEntry(BaseModel):
+    """A document as kept, read without its chunks (they are skipped, not built): for listings."""
 
     version: int = CATALOG_VERSION
-    documents: list[DocumentRecord] = Field(default_factory=list)
+    record: DocumentRecord
 
 
-class _CatalogContent(_CatalogDocuments):
-    """The on-disk shape of the catalog."""
+class DocumentEntry(ListedEntry):
+    """One document as kept: its record and its chunks, changed together."""
 
-    chunks: list[Chunk] = Field(default_factory=list)
-
-
-_Shape = TypeVar("_Shape", bound=_CatalogDocuments)
-
-
-def _parsed(file: Path, shape: type[_Shape]) -> _Shape:
-    """The catalog file read as `shape`; a file of another catalog version is refused."""
-    stored = shape.model_validate_json(file.read_bytes())
-    if stored.version != CATALOG_VERSION:
-        raise ValueError(f"{file}: okänd katalogversion {stored.version}.")
-    return stored
-
-
-def read_documents(index_dir: Path) -> list[DocumentRecord]:
-    """The indexed documents, sorted by path, without building their chunks: five times faster
-    than reading the whole catalog (0.4 s at 50,000 chunks instead of 2 s)."""
-    file = index_dir / CATALOG_FILE
-    if not file.exists():
-        return []
-    return sorted(_parsed(file, _CatalogDocuments).documents, key=lambda record: record.path)
-
-
-def listed_documents(settings: Settings) -> list[DocumentRecord]:
-    """The indexed documents, reading no more than a listing needs: the catalog file without its
-    chunks, and without importing the index's heavy modules (1.5 s); a shared index's catalog
-    lives in the server, so that one is asked through the index."""
-    if settings.chroma.mode != "http":
-        return read_documents(settings.index_dir)
-    from index.plan_index import PlanIndex  # heavy: only for a shared index
-
-    return PlanIndex.open(settings, _embeds_nothing).documents()
-
-
-def _embeds_nothing() -> Embedder:
-    raise RuntimeError("En listning av dokumenten bäddar inte in någon text.")
+    chunks: list[Chunk]
 
 
 class CatalogBackend(Protocol):
@@ -146,47 +105,6 @@ class CatalogBackend(Protocol):
     def removed(self, catalog: Catalog, record: DocumentRecord) -> None: ...
 
 
-class CatalogFile:
-    """The catalog as one JSON file, `index_dir/catalog.json`, replaced whole on every change."""
-
-    def __init__(self, index_dir: Path) -> None:
-        self._file = index_dir / CATALOG_FILE
-        self._seen: tuple[int, int, int] | None = None
-
-    def read(self) -> tuple[list[DocumentRecord], list[Chunk]]:
-        self._seen = self._stat()
-        if self._seen is None:
-            return [], []
-        stored = _parsed(self._file, _CatalogContent)
-        return stored.documents, stored.chunks
-
-    def changed(self) -> bool:
-        return self._stat() != self._seen
-
-    def stored(self, catalog: Catalog, record: DocumentRecord) -> None:
-        self.save(catalog)
-
-    def removed(self, catalog: Catalog, record: DocumentRecord) -> None:
-        self.save(catalog)
-
-    def save(self, catalog: Catalog) -> None:
-        self.write(catalog.documents(), catalog.chunks())
-
-    def write(self, records: list[DocumentRecord], chunks: list[Chunk]) -> None:
-        """Write to a temporary file in the same directory, then rename over the old catalog."""
-        stored = _CatalogContent(documents=records, chunks=chunks)
-        write_atomically(self._file, stored.model_dump_json(indent=1).encode("utf-8"))
-        self._seen = self._stat()
-
-    def _stat(self) -> tuple[int, int, int] | None:
-        """The file's identity: a rename puts a new inode in place."""
-        try:
-            stat = self._file.stat()
-        except FileNotFoundError:
-            return None
-        return stat.st_ino, stat.st_mtime_ns, stat.st_size
-
-
 class Catalog:
     """Documents and chunks in memory, kept by `backend` on every change."""
 
@@ -195,11 +113,6 @@ class Catalog:
         records, chunks = backend.read()
         self._records = {r.path: r for r in records}
         self._chunks = {c.id: c for c in chunks}
-
-    @classmethod
-    def load(cls, index_dir: Path) -> Catalog:
-        """The catalog file under `index_dir`; an empty catalog if nothing was indexed yet."""
-        return cls(CatalogFile(index_dir))
 
     def changed(self) -> bool:
         """Whether another process changed the kept catalog since this one was read."""

@@ -22,9 +22,8 @@ import hashlib
 import uuid
 
 import chromadb
-from pydantic import BaseModel
 
-from index.catalog import Catalog, DocumentRecord
+from index.catalog import Catalog, DocumentEntry, DocumentRecord
 from index.chroma_store import batched, placeholders, record_collection
 from ingest.document import Chunk
 
@@ -34,13 +33,6 @@ CATALOG_SUFFIX = "-catalog"
 WRITTEN_KEY = "written"
 
 
-class _Entry(BaseModel):
-    """One document as kept: its record and its chunks."""
-
-    record: DocumentRecord
-    chunks: list[Chunk]
-
-
 class ChromaCatalog:
     """A `CatalogBackend` over one Chroma collection; keeps the entries it read, by stamp."""
 
@@ -48,7 +40,7 @@ class ChromaCatalog:
         self._client = client
         self._name = name
         self._collection = record_collection(client, name)
-        self._entries: dict[str, tuple[str, _Entry]] = {}
+        self._entries: dict[str, tuple[str, DocumentEntry]] = {}
         self._seen_token: str | None = None
 
     def read(self) -> tuple[list[DocumentRecord], list[Chunk]]:
@@ -60,7 +52,7 @@ class ChromaCatalog:
             for item_id, stamp, metadata in zip(
                 got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
             ):
-                kept[item_id] = (stamp, _Entry.model_validate_json(str(metadata["content"])))
+                kept[item_id] = (stamp, DocumentEntry.model_validate_json(str(metadata["content"])))
         self._entries = kept
         entries = [entry for _, entry in kept.values()]
         return [e.record for e in entries], [c for e in entries for c in e.chunks]
@@ -75,7 +67,7 @@ class ChromaCatalog:
         return self._stamps() != {i: stamp for i, (stamp, _) in self._entries.items()}
 
     def stored(self, catalog: Catalog, record: DocumentRecord) -> None:
-        entry = _Entry(record=record, chunks=catalog.chunks_of(record))
+        entry = DocumentEntry(record=record, chunks=catalog.chunks_of(record))
         content = entry.model_dump_json()
         stamp = hashlib.sha256(content.encode("utf-8")).hexdigest()
         self._collection.upsert(

@@ -40,6 +40,7 @@ from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter,
 from pydantic import BaseModel, Field
 
 from index.catalog import Catalog, DocumentRecord
+from index.catalog_files import open_catalog
 from index.chroma_catalog import CATALOG_SUFFIX, ChromaCatalog
 from index.chroma_store import (
     ChromaChunkStore,
@@ -147,10 +148,8 @@ class PlanIndex:
             catalog = Catalog(ChromaCatalog(client, name + CATALOG_SUFFIX))
             units = ChromaUnitVectors(record_collection(client, name + UNITS_SUFFIX))
             return cls(settings, catalog, units, embed_model, shared=True)
-        units_here = UnitVectors.load(settings.index_dir)
-        return cls(
-            settings, Catalog.load(settings.index_dir), units_here, embed_model, shared=False
-        )
+        catalog, units_here = open_catalog(settings.index_dir), UnitVectors.load(settings.index_dir)
+        return cls(settings, catalog, units_here, embed_model, shared=False)
 
     @cached_property
     def _store(self) -> ChromaChunkStore:
@@ -433,12 +432,17 @@ class PlanIndex:
     def interrupted_writes(self) -> list[str]:
         """What writes cut short by a crash left: every store writes under a hidden name first
         (`write_atomically`, `LexicalIndex.save`) and renames it into place."""
-        return sorted(p.name for p in self._index_dir.glob(".*"))
+        return sorted(str(p.relative_to(self._index_dir)) for p in self._leftovers())
+
+    def _leftovers(self) -> list[Path]:
+        """Hidden files and folders in the index directory and in its folders (the documents',
+        the unit vectors', BM25's), where writes put their temporary files."""
+        return [*self._index_dir.glob(".*"), *self._index_dir.glob("*/.*")]
 
     def remove_interrupted_writes(self) -> None:
         # Under both locks: then no write of this process (a BM25 rebuild) is under way.
         with self._rebuilding, self._lock:
-            for leftover in self._index_dir.glob(".*"):
+            for leftover in self._leftovers():
                 if leftover.is_dir():
                     shutil.rmtree(leftover)
                 else:

@@ -13,7 +13,7 @@ import pytest
 import cli
 from assistant.composition import open_index
 from cli import main
-from index.catalog import Catalog
+from index.catalog_files import open_catalog
 from index.embedding import Embedder
 from settings import get_settings
 from tests.bad_inputs import (
@@ -134,7 +134,7 @@ def test_ingest_names_a_bad_file_and_its_reason_and_goes_on(
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
     told = [line for line in err.splitlines() if line.startswith("Fel: ")]
-    chunks = Catalog.load(data_dir / "index").chunks()
+    chunks = open_catalog(data_dir / "index").chunks()
     indexed = {chunk.file for chunk in chunks}
     if case.reason is None:
         assert (status, told) == (0, [])

@@ -1,7 +1,9 @@
 """Test helper: an ingest that `kill -9`s itself at a chosen write to the index.
 
 `watching_writes` calls a function before every write to a store: Chroma's put and delete, each
-atomic file write (catalog, unit vectors) and the rename that publishes it, the BM25 save. The test
+atomic file write of a document's catalog entry or unit vectors and the rename that publishes it,
+the deletion of such a file, the BM25 save. A file write is labelled by its folder
+("write:documents", "rename:units", "unlink:units"). The test
 records the writes of a clean ingest with it, then runs this module as a child process that is
 killed with SIGKILL just before the Nth of them:
 
@@ -19,13 +21,14 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
-import index.catalog
+import index.catalog_files
 import index.unit_vectors
 from index.chroma_store import ChromaChunkStore
 from index.lexical import LexicalIndex
 
-#: Files whose `os.replace` is a write of its own: a crash may fall between writing and renaming.
-RENAMED_FILES = (index.catalog.CATALOG_FILE, index.unit_vectors.VECTORS_FILE)
+#: The folders of the per-document files; renaming a file into one (a crash may fall between
+#: writing and renaming) and deleting one are writes of their own.
+FILE_STORES = (index.catalog_files.DOCUMENTS_DIR, index.unit_vectors.UNITS_DIR)
 
 #: The methods that write to Chroma and BM25, with the label each write is announced by.
 STORE_WRITES = [
@@ -40,21 +43,28 @@ BeforeWrite = Callable[[str], None]
 @contextmanager
 def watching_writes(before_write: BeforeWrite) -> Iterator[None]:
     """Call `before_write(label)` before each write to a store, while inside."""
-    replace = os.replace
+    replace, unlink = os.replace, os.unlink
     with ExitStack() as stack:
         for owner, name, label in STORE_WRITES:
             wrapped = _announcing(getattr(owner, name), _constant(label), before_write)
             stack.enter_context(patch.object(owner, name, wrapped))
-        for module in (index.catalog, index.unit_vectors):
+        for module in (index.catalog_files, index.unit_vectors):
             writer = _announcing(module.write_atomically, _written_file, before_write)
             stack.enter_context(patch.object(module, "write_atomically", writer))
 
         def announced_replace(source: Any, target: Any) -> None:
-            if Path(target).name in RENAMED_FILES:
-                before_write(f"rename:{Path(target).name}")
+            if Path(target).parent.name in FILE_STORES:
+                before_write(f"rename:{Path(target).parent.name}")
             replace(source, target)
 
+        def announced_unlink(path: Any, *args: Any, **kwargs: Any) -> None:
+            is_store = Path(path).parent.name in FILE_STORES and not Path(path).name.startswith(".")
+            if is_store:
+                before_write(f"unlink:{Path(path).parent.name}")
+            unlink(path, *args, **kwargs)
+
         stack.enter_context(patch.object(os, "replace", announced_replace))
+        stack.enter_context(patch.object(os, "unlink", announced_unlink))
         yield
 
 
@@ -73,7 +83,7 @@ def _constant(label: str) -> Callable[..., str]:
 
 
 def _written_file(file: Path, *_: Any) -> str:
-    return f"write:{Path(file).name}"
+    return f"write:{Path(file).parent.name}"
 
 
 def main(argv: list[str]) -> None:

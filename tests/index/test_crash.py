@@ -23,7 +23,7 @@ import pytest
 import cli
 from assistant import composition
 from index.builder import ingest_paths
-from index.catalog import CATALOG_FILE, Catalog
+from index.catalog_files import DOCUMENTS_DIR, open_catalog
 from index.chroma_store import open_collection
 from index.embedding import Embedder
 from index.lexical import BM25_DIR, FINGERPRINT_FILE
@@ -42,7 +42,7 @@ SOURCES = [NORRKOPING_2024, NORRTALJE_2023, SODERKOPING_2025]
 CHANGED = NORRTALJE_2023.name
 CHILD_TIMEOUT_S = 300
 #: What `write_atomically` leaves when a crash falls between writing a file and renaming it.
-INTERRUPTED_WRITE = ".catalog.json.x7k2.tmp"
+INTERRUPTED_WRITE = f"{DOCUMENTS_DIR}/.0123456789abcdef.json.x7k2.tmp"
 
 # --- ingests, clean and crashed -------------------------------------------------------------------
 
@@ -109,6 +109,11 @@ def unit_vectors(settings: Settings) -> dict[str, np.ndarray]:
     return {i: vectors for i in stored.counts() if (vectors := stored.get(i)) is not None}
 
 
+def catalog_files(settings: Settings) -> dict[str, bytes]:
+    folder = settings.index_dir / DOCUMENTS_DIR
+    return {file.name: file.read_bytes() for file in sorted(folder.iterdir())}
+
+
 def bm25_files(settings: Settings) -> dict[str, bytes]:
     folder = settings.index_dir / BM25_DIR
     return {file.name: file.read_bytes() for file in sorted(folder.iterdir())}
@@ -122,14 +127,14 @@ def assert_same_vectors(actual: dict[str, np.ndarray], expected: dict[str, np.nd
 
 
 def assert_same_index(actual: Settings, expected: Settings) -> None:
-    catalog = (actual.index_dir / CATALOG_FILE).read_bytes()
-    assert catalog == (expected.index_dir / CATALOG_FILE).read_bytes()
+    assert catalog_files(actual) == catalog_files(expected)
     dense, clean = chroma_contents(actual), chroma_contents(expected)
     assert {i: entry[:2] for i, entry in dense.items()} == {i: e[:2] for i, e in clean.items()}
     assert_same_vectors({i: e[2] for i, e in dense.items()}, {i: e[2] for i, e in clean.items()})
     assert bm25_files(actual) == bm25_files(expected)
     assert_same_vectors(unit_vectors(actual), unit_vectors(expected))
-    assert not list(actual.index_dir.glob(".*")), "no file of an interrupted write is left"
+    leftovers = [*actual.index_dir.glob(".*"), *actual.index_dir.glob("*/.*")]
+    assert not leftovers, "no file of an interrupted write is left"
 
 
 # --- a fresh ingest -----------------------------------------------------------------------------
@@ -150,10 +155,10 @@ def test_a_clean_ingest_writes_each_store_in_order(fresh: tuple) -> None:
     _, _, writes = fresh
     one_plan = [
         "chroma.put",
-        "write:unit_vectors.npz",
-        "rename:unit_vectors.npz",
-        "write:catalog.json",
-        "rename:catalog.json",
+        "write:units",
+        "rename:units",
+        "write:documents",
+        "rename:documents",
     ]
     assert writes == one_plan * len(SOURCES) + ["bm25.save"]
 
@@ -161,8 +166,8 @@ def test_a_clean_ingest_writes_each_store_in_order(fresh: tuple) -> None:
 @pytest.mark.parametrize(
     ("label", "occurrence"),
     [
-        ("write:unit_vectors.npz", 1),  # Chroma holds the first plan, the catalog nothing
-        ("rename:catalog.json", 2),  # the second plan is in every store but the catalog
+        ("write:units", 1),  # Chroma holds the first plan, the catalog nothing
+        ("rename:documents", 2),  # the second plan is in every store but the catalog
     ],
 )
 def test_a_crashed_ingest_ingested_again_equals_a_clean_one(
@@ -206,13 +211,12 @@ def test_a_replacement_adds_commits_then_drops_the_old_chunks(replaced: tuple) -
     writes = replaced[3]
     assert writes == [
         "chroma.put",
-        "write:unit_vectors.npz",
-        "rename:unit_vectors.npz",
-        "write:catalog.json",
-        "rename:catalog.json",
+        "write:units",
+        "rename:units",
+        "write:documents",
+        "rename:documents",
         "chroma.delete",
-        "write:unit_vectors.npz",
-        "rename:unit_vectors.npz",
+        "unlink:units",
         "bm25.save",
     ]
 
@@ -220,9 +224,9 @@ def test_a_replacement_adds_commits_then_drops_the_old_chunks(replaced: tuple) -
 @pytest.mark.parametrize(
     ("label", "occurrence"),
     [
-        ("write:catalog.json", 1),  # Chroma and the unit vectors hold the new chunks too
+        ("write:documents", 1),  # Chroma and the unit vectors hold the new chunks too
         ("chroma.delete", 1),  # the catalog names the new chunks, the stores still hold the old
-        ("write:unit_vectors.npz", 2),  # the unit vectors still hold the old chunks
+        ("unlink:units", 1),  # the unit vectors still hold the old chunks
         ("bm25.save", 1),  # BM25 is the old catalog's
     ],
 )
@@ -243,8 +247,8 @@ def test_a_crash_inside_the_unit_vector_write_keeps_unchanged_chunks_right(
     """The old failure: matrix and row map were two files, and a crash between their writes gave
     the chunks of the plans that did not change wrong vectors, which a re-ingest kept."""
     plans, before, clean, _ = replaced
-    crashed = crash_replacing(replaced, tmp_path / "data", "rename:unit_vectors.npz", 1)
-    record = Catalog.load(before.index_dir).document(str((plans / CHANGED).resolve()))
+    crashed = crash_replacing(replaced, tmp_path / "data", "rename:units", 1)
+    record = open_catalog(before.index_dir).document(str((plans / CHANGED).resolve()))
     assert record is not None
     unchanged = {i: v for i, v in unit_vectors(before).items() if i not in record.chunk_ids}
     assert unchanged, "the other plans have chunks"

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from index import plan_index
-from index.catalog import CATALOG_FILE
+from index.catalog_files import DOCUMENTS_DIR, SINGLE_FILE
 from index.chroma_store import open_collection
 from index.embedding import Embedder
 from index.lexical import BM25_DIR
@@ -302,8 +302,8 @@ def test_readding_an_unchanged_document_changes_nothing(
     first = index.add_document(chunks)
     embedded = counting_embedder.passages_embedded
     generation = index.generation
-    catalog_file = settings.index_dir / CATALOG_FILE
-    catalog_written = catalog_file.stat().st_mtime_ns if catalog_file.exists() else None
+    catalog_folder = settings.index_dir / DOCUMENTS_DIR
+    catalog_written = catalog_folder.stat().st_mtime_ns if catalog_folder.exists() else None
 
     again = index.add_document(norrtalje_2023(plans))
 
@@ -311,7 +311,7 @@ def test_readding_an_unchanged_document_changes_nothing(
     assert counting_embedder.passages_embedded == embedded, "nothing is embedded again"
     assert index.generation == generation
     if settings.chroma.mode == "embedded":
-        assert catalog_file.stat().st_mtime_ns == catalog_written
+        assert catalog_folder.stat().st_mtime_ns == catalog_written
     assert stored_ids(settings, chunks[0].path) == set(ids(chunks))
     assert stored_count(settings) == len(chunks)
 
@@ -465,7 +465,8 @@ def test_with_a_server_bm25_is_built_in_memory_and_no_file_is_written(
     assert index.search("brist på socionomer", k=1)
     assert index.lexical_is_current()
     assert not (settings.index_dir / BM25_DIR).exists()
-    assert not (settings.index_dir / CATALOG_FILE).exists()
+    assert not (settings.index_dir / DOCUMENTS_DIR).exists()
+    assert not (settings.index_dir / SINGLE_FILE).exists()
 
 
 def test_listing_documents_loads_no_model(

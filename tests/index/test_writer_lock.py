@@ -17,7 +17,7 @@ import pytest
 
 from assistant.composition import build_workspace, open_index
 from assistant.workspace import Filters
-from index.catalog import CATALOG_FILE
+from index.catalog_files import DOCUMENTS_DIR
 from index.embedding import Embedder
 from index.plan_index import PlanIndex
 from index.writer_lock import IndexBusy
@@ -123,6 +123,12 @@ def data_dir(indexed: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(indexed, tmp_path / "data"))
 
 
+def catalog_files(data_dir: Path) -> dict[str, bytes]:
+    """The catalog's files (one per document) by name, with their content."""
+    folder = data_dir / "index" / DOCUMENTS_DIR
+    return {file.name: file.read_bytes() for file in sorted(folder.iterdir())}
+
+
 def listed_files(data_dir: Path) -> list[str]:
     """The file names `documents --json` lists, sorted."""
     result = cli(data_dir, "documents", "--json")
@@ -134,8 +140,7 @@ def listed_files(data_dir: Path) -> list[str]:
 def test_an_ingest_beside_a_writer_is_refused_and_changes_nothing(
     data_dir: Path, tmp_path: Path
 ) -> None:
-    catalog = data_dir / "index" / CATALOG_FILE
-    before = catalog.read_bytes()
+    before = catalog_files(data_dir)
     second = plan(tmp_path / "plans", "ljusdal.txt", SECOND_PLAN)
 
     with writer(data_dir) as holder:
@@ -146,7 +151,7 @@ def test_an_ingest_beside_a_writer_is_refused_and_changes_nothing(
     [message] = result.stderr.strip().splitlines()
     assert str(data_dir) in message and f"pid {holder.pid}" in message
     assert "webbappens uppladdning" in message and "stoppa den andra processen" in message
-    assert catalog.read_bytes() == before
+    assert catalog_files(data_dir) == before
 
 
 @pytest.mark.slow
@@ -183,7 +188,7 @@ def test_a_writer_reads_the_catalog_again_when_it_takes_the_lock(
     settings = Settings(data_dir=tmp_path / "data")
     index = PlanIndex.open(settings, no_model)
     # Another process's save lands after this index was opened, before it claims the lock.
-    shutil.copy(indexed / "index" / CATALOG_FILE, settings.index_dir / CATALOG_FILE)
+    shutil.copytree(indexed / "index" / DOCUMENTS_DIR, settings.index_dir / DOCUMENTS_DIR)
 
     index.claim_writing()
 
