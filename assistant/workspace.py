@@ -23,7 +23,7 @@ from assistant.answerers.base import AnswerListener
 from assistant.audit import AuditLog
 from assistant.conversation import resolve
 from assistant.feedback import FeedbackRecord, FeedbackStore
-from assistant.law_register import LawEntry, build_register
+from assistant.law_register import LawEntry, LawRegister
 from assistant.question import QuestionIntent
 from assistant.service import Assistant, Scope
 from assistant.sources import QuoteInContext, SectionTexts
@@ -103,7 +103,8 @@ class Workspace:
         self._writing = threading.Lock()
         self._refitting = threading.Lock()
         self._generation = assistant.index.generation
-        self._laws = build_register(assistant.index.chunks())
+        self._register = LawRegister()
+        self._laws = self._register.entries(assistant.index.chunks())
 
     @property
     def settings(self) -> Settings:
@@ -264,7 +265,7 @@ class Workspace:
             # chunks, and questions asked meanwhile go on with the previous one.
             self._assistant.index.refresh_lexical()
             self._assistant.refresh()
-            self._laws = build_register(self._assistant.index.chunks())
+            self._laws = self._register.entries(self._assistant.index.chunks())
 
     # --- feedback ----------------------------------------------------------------------------
 

@@ -1,36 +1,45 @@
 """The lexical half of the index: Swedish BM25 over the chunks, via llama-index's BM25Retriever.
 
 bm25s cannot add or remove documents, so the index is rebuilt from the catalog's chunks after
-documents change (about 1 s per 3,000 chunks of 200 words, measured on 2 busy cores) and saved under
-`index_dir/bm25` with the fingerprint of the catalog it was built from. A saved index whose
-fingerprint does not match the catalog is stale: it is rebuilt, never trusted.
+documents change and saved under `index_dir/bm25` with the fingerprint of the catalog it was built
+from. A saved index whose fingerprint does not match the catalog is stale: it is rebuilt, never
+trusted. A rebuild tokenises only the chunks that changed: the others' tokens (as ids in the
+vocabulary, saved beside the index) and corpus entries are taken from the index it replaces, which
+cut a rebuild at 50,000 chunks from 11-17 s to a few seconds. Words of removed chunks stay in the
+vocabulary; no chunk holds them, so they score nothing, exactly as if they were not there.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.tokenization import Tokenized
 from llama_index.core.base.base_retriever import BaseRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle
 from llama_index.core.vector_stores.types import (
     FilterCondition,
     FilterOperator,
     MetadataFilter,
     MetadataFilters,
 )
-from llama_index.core.vector_stores.utils import build_metadata_filter_fn
+from llama_index.core.vector_stores.utils import build_metadata_filter_fn, node_to_metadata_dict
 from llama_index.retrievers.bm25 import BM25Retriever
 
+from index.chroma_store import chunk_node
+from ingest.document import Chunk
 from settings import LexicalSettings
 
 BM25_DIR = "bm25"
 FINGERPRINT_FILE = "catalog_fingerprint.txt"
+#: Each chunk's token ids, for the next rebuild (bm25s keeps only the scores).
+TOKENS_FILE = "chunk_tokens.npz"
 
 
 class PositiveBM25Retriever(BM25Retriever):
@@ -44,32 +53,72 @@ class PositiveBM25Retriever(BM25Retriever):
         return [hit for hit in super()._retrieve(query_bundle) if (hit.score or 0.0) > 0.0]
 
 
+@dataclass(frozen=True)
+class _Indexed:
+    """One chunk as BM25 holds it; the next rebuild reuses it while the chunk is the same object
+    (the catalog keeps the objects of documents that did not change)."""
+
+    chunk: Chunk
+    #: The corpus entry that BM25Retriever turns back into the chunk's node.
+    entry: dict
+    #: The chunk's words (stop words dropped, stemmed) as ids in the vocabulary.
+    tokens: np.ndarray
+
+
 class LexicalIndex:
     """A built bm25s index (with its corpus of node dicts) and the stemmer it was built with."""
 
-    def __init__(self, bm25: bm25s.BM25, settings: LexicalSettings) -> None:
+    def __init__(
+        self, bm25: bm25s.BM25, settings: LexicalSettings, indexed: list[_Indexed] | None = None
+    ) -> None:
         self._bm25 = bm25
+        self._settings = settings
         self._stemmer = Stemmer.Stemmer(settings.stemmer)
         # Node dicts by position: BM25Retriever maps bm25s' result indexes through this list.
         self._corpus: list[dict] = list(bm25.corpus)
         self._columns: dict[str, np.ndarray] = {}
+        self._indexed = {i.chunk.id: i for i in indexed or []}
 
     @property
     def size(self) -> int:
         return len(self._corpus)
 
     @classmethod
-    def build(cls, nodes: list[TextNode], settings: LexicalSettings) -> LexicalIndex:
-        """Tokenise (stopwords, stemming) and index `nodes`; there must be at least one."""
-        # BM25Retriever does the tokenising and indexing; we keep only what it built.
-        built = BM25Retriever(
-            nodes=list(nodes),
+    def build(
+        cls, chunks: list[Chunk], settings: LexicalSettings, previous: LexicalIndex | None = None
+    ) -> LexicalIndex:
+        """Tokenise (stop words, stemming) and index `chunks`; there must be at least one. What
+        `previous` holds of the same chunks is reused."""
+        known = previous._indexed if previous is not None else {}
+        vocabulary = dict(previous._bm25.vocab_dict) if previous is not None else {}
+        fresh = [c for c in chunks if (k := known.get(c.id)) is None or k.chunk is not c]
+        tokenised = cls._tokenised(fresh, vocabulary, settings)
+        indexed = [tokenised.get(c.id) or known[c.id] for c in chunks]
+        bm25 = bm25s.BM25()
+        ids = [i.tokens.tolist() for i in indexed]
+        bm25.index(Tokenized(ids=ids, vocab=vocabulary), show_progress=False)
+        bm25.corpus = [i.entry for i in indexed]
+        return cls(bm25, settings, indexed)
+
+    @staticmethod
+    def _tokenised(
+        chunks: list[Chunk], vocabulary: dict[str, int], settings: LexicalSettings
+    ) -> dict[str, _Indexed]:
+        """`chunks` tokenised as BM25Retriever does, new words added to `vocabulary`."""
+        nodes = [chunk_node(c) for c in chunks]
+        words = bm25s.tokenize(
+            [node.get_content(metadata_mode=MetadataMode.EMBED) for node in nodes],
+            stopwords=settings.stopwords,
             stemmer=Stemmer.Stemmer(settings.stemmer),
-            language=settings.stopwords,
-            similarity_top_k=1,
+            return_ids=False,
+            show_progress=False,
         )
-        built.bm25.corpus = built.corpus
-        return cls(built.bm25, settings)
+        indexed = {}
+        for chunk, node, chunk_words in zip(chunks, nodes, words, strict=True):
+            entry = node_to_metadata_dict(node) | {"node_id": node.node_id}
+            ids = [vocabulary.setdefault(word, len(vocabulary)) for word in chunk_words]
+            indexed[chunk.id] = _Indexed(chunk, entry, np.array(ids, dtype=np.int32))
+        return indexed
 
     def save(self, index_dir: Path, fingerprint: str) -> None:
         """Save under `index_dir/bm25`: into a fresh directory first, then swapped in."""
@@ -79,6 +128,7 @@ class LexicalIndex:
         self._bm25.save(
             str(fresh), corpus=self._corpus, show_progress=False, raise_on_serialization_error=True
         )
+        self._save_tokens(fresh / TOKENS_FILE)
         (fresh / FINGERPRINT_FILE).write_text(fingerprint, encoding="utf-8")
         # A directory cannot be renamed over a non-empty one: move the old one aside first. If we
         # die in between, `load` finds no index and the caller rebuilds it from the catalog.
@@ -89,15 +139,26 @@ class LexicalIndex:
         fresh.rename(target)
         shutil.rmtree(old, ignore_errors=True)
 
+    def _save_tokens(self, file: Path) -> None:
+        indexed = [self._indexed[entry["node_id"]] for entry in self._corpus]
+        np.savez(
+            file,
+            counts=np.array([len(i.tokens) for i in indexed], dtype=np.int64),
+            tokens=np.concatenate([i.tokens for i in indexed]).astype(np.int32),
+        )
+
     @classmethod
     def load(
-        cls, index_dir: Path, settings: LexicalSettings, fingerprint: str
+        cls, index_dir: Path, settings: LexicalSettings, fingerprint: str, chunks: list[Chunk]
     ) -> LexicalIndex | None:
-        """The saved index if it was built from the catalog with this fingerprint, else None."""
+        """The saved index if it was built from the catalog with this fingerprint (whose chunks
+        are `chunks`), else None."""
         if cls.saved_fingerprint(index_dir) != fingerprint:
             return None
         folder = index_dir / BM25_DIR
-        return cls(bm25s.BM25.load(str(folder), load_corpus=True, show_progress=False), settings)
+        bm25 = bm25s.BM25.load(str(folder), load_corpus=True, show_progress=False)
+        bm25.corpus = list(bm25.corpus)  # read once: bm25s loads it lazily
+        return cls(bm25, settings, _saved_tokens(folder / TOKENS_FILE, bm25.corpus, chunks))
 
     @staticmethod
     def saved_fingerprint(index_dir: Path) -> str | None:
@@ -156,6 +217,23 @@ class LexicalIndex:
             values = [entry.get(key) for entry in self._corpus]
             self._columns[key] = np.array(values, dtype=object)
         return self._columns[key]
+
+
+def _saved_tokens(file: Path, corpus: list[dict], chunks: list[Chunk]) -> list[_Indexed]:
+    """What the saved index holds of each chunk; nothing if its tokens were not saved (an index
+    saved by an earlier version: the next rebuild tokenises every chunk)."""
+    if not file.exists():
+        return []
+    with np.load(file, allow_pickle=False) as stored:
+        counts, tokens = stored["counts"], stored["tokens"]
+    by_id = {chunk.id: chunk for chunk in chunks}
+    if len(counts) != len(corpus) or any(entry["node_id"] not in by_id for entry in corpus):
+        return []  # not this catalog's (the fingerprint says it is; a damaged file)
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    return [
+        _Indexed(by_id[entry["node_id"]], entry, tokens[start:end])
+        for entry, start, end in zip(corpus, starts[:-1], starts[1:], strict=True)
+    ]
 
 
 def _exact_matches(filters: MetadataFilters) -> list[MetadataFilter] | None:

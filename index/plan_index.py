@@ -44,7 +44,6 @@ from index.catalog_files import open_catalog
 from index.chroma_catalog import CATALOG_SUFFIX, ChromaCatalog
 from index.chroma_store import (
     ChromaChunkStore,
-    chunk_node,
     indexed_text,
     open_client,
     open_collection,
@@ -482,7 +481,7 @@ class PlanIndex:
             lexical = (
                 None
                 if force or self._shared
-                else LexicalIndex.load(self._index_dir, self._settings.lexical, fingerprint)
+                else LexicalIndex.load(self._index_dir, self._settings.lexical, fingerprint, chunks)
             )
             if lexical is None:
                 lexical = self._rebuilt_lexical(chunks, fingerprint)
@@ -500,7 +499,7 @@ class PlanIndex:
             if not self._shared:
                 LexicalIndex.remove_saved(self._index_dir)
             return None
-        lexical = LexicalIndex.build([chunk_node(c) for c in chunks], self._settings.lexical)
+        lexical = LexicalIndex.build(chunks, self._settings.lexical, previous=self._lexical)
         if not self._shared:
             lexical.save(self._index_dir, fingerprint)
         logger.debug(

@@ -3,10 +3,19 @@ passages highlighted where the law is named, Swedish order, and search."""
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pytest
 
-from assistant.law_register import LawEntry, build_register, search_register, swedish_sort_key
+from assistant.law_register import (
+    LawEntry,
+    LawRegister,
+    build_register,
+    search_register,
+    swedish_sort_key,
+)
 from ingest.document import Chunk
+from ingest.laws import find_laws
 from ingest.loaders import load_document
 from ingest.pipeline import process_document
 from settings import Settings
@@ -145,3 +154,24 @@ def test_an_exact_abbreviation_comes_first(register: list[LawEntry]) -> None:
     found = search_register(register, "hsl")
     assert found[0].key == "hälso- och sjukvårdslagen"
     assert len(found) > 1  # the HSLF-FS regulations follow
+
+
+def test_a_register_built_again_reads_only_the_chunks_it_has_not_read(
+    chunks: list[Chunk], register: list[LawEntry]
+) -> None:
+    laws = LawRegister()
+    without_last = [c for c in chunks if c.file != NORRKOPING_2017.name]
+    laws.entries(without_last)
+    read: list[str] = []
+
+    def reading(text: str) -> list:
+        read.append(text)
+        return find_laws(text)
+
+    with patch("assistant.law_register.find_laws", reading):
+        again = laws.entries(chunks)
+
+    added = [c for c in chunks if c.file == NORRKOPING_2017.name and c.laws]
+    assert read == [c.text for c in added]
+    assert again == register
+    assert laws.entries(without_last) == build_register(without_last), "and removed again"
