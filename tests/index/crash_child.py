@@ -1,11 +1,15 @@
 """Test helper: an ingest that `kill -9`s itself at a chosen write to the index.
 
 `watching_writes` calls a function before every write to a store: Chroma's put and delete, each
-atomic file write (catalog, unit vectors) and the rename that publishes it, the BM25 save. The test
-records the writes of a clean ingest with it, then runs this module as a child process that is
-killed with SIGKILL just before the Nth of them:
+atomic file write (catalog, unit vectors) and the rename that publishes it, the BM25 save; with a
+Chroma server (http mode), the unit vectors' put and drop, the catalog item's put and removal, and
+each token that tells the other processes of a change. The test records the writes of a clean
+ingest with it, then runs this module as a child process that is killed with SIGKILL just before
+the Nth of them:
 
     python -m tests.index.crash_child DATA_DIR MODEL_DIR N PATH...
+
+The Chroma settings come from the environment (`PLANASSISTENT_CHROMA__*`), as the command line's.
 """
 
 from __future__ import annotations
@@ -21,17 +25,26 @@ from unittest.mock import patch
 
 import index.catalog
 import index.unit_vectors
+from index.chroma_catalog import ChromaCatalog
 from index.chroma_store import ChromaChunkStore
+from index.chroma_units import ChromaUnitVectors
 from index.lexical import LexicalIndex
 
 #: Files whose `os.replace` is a write of its own: a crash may fall between writing and renaming.
 RENAMED_FILES = (index.catalog.CATALOG_FILE, index.unit_vectors.VECTORS_FILE)
 
-#: The methods that write to Chroma and BM25, with the label each write is announced by.
+#: The methods that write to Chroma and BM25, with the label each write is announced by. The last
+#: five are the server's (http mode): a put of the catalog writes a token, its item, the token again
+#: (`ChromaCatalog._announce`), so a crash may fall between the item and the second token.
 STORE_WRITES = [
     (ChromaChunkStore, "put", "chroma.put"),
     (ChromaChunkStore, "delete_ids", "chroma.delete"),
     (LexicalIndex, "save", "bm25.save"),
+    (ChromaUnitVectors, "put", "units.put"),
+    (ChromaUnitVectors, "drop", "units.drop"),
+    (ChromaCatalog, "stored", "catalog.put"),
+    (ChromaCatalog, "removed", "catalog.remove"),
+    (ChromaCatalog, "_announce", "catalog.announce"),
 ]
 
 BeforeWrite = Callable[[str], None]
