@@ -13,7 +13,10 @@ reading the stamps is not (0.25–0.6 s for 200 documents of 200 kB: the server 
 reading the ids and the collection's metadata is (~5 ms each). So every write ends by putting a
 new random token in the collection's metadata (`written`): a token or a set of ids other than the
 last seen means someone wrote, and only then are the stamps read. The token is written after the
-item, so a reader that sees it finds the item; the ids catch the writer that died in between.
+item, so a reader that sees it finds the item. A writer that dies in between is caught by the ids
+when it added or removed a document, but not when it replaced one (same id): so a put writes a
+token before the item too, which every reader that had read the catalog before it will see. (One
+that looked between that token and the item misses the item of a writer that then died.)
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ class ChromaCatalog:
         entry = DocumentEntry(record=record, chunks=catalog.chunks_of(record))
         content = entry.model_dump_json()
         stamp = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        self._announce()  # in case this process dies before the token after the item
         self._collection.upsert(
             ids=[record.id],
             embeddings=placeholders(1),

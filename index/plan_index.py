@@ -6,8 +6,8 @@ Chroma (dense vectors, `chroma_store.py`), the unit vectors (`unit_vectors.py`) 
 the catalog only names chunks that every store holds: an added chunk goes to Chroma and the unit
 vectors before the catalog names it, a removed one leaves them after the catalog forgot it. A crash
 at any moment therefore leaves at worst orphans (and a stale BM25), which `consistency.py` finds and
-the next ingest removes. Everything expensive is opened on first use: listing documents loads
-no model (nor, embedded, Chroma).
+the next ingest removes (with a Chroma server, `check --repair`: see `index.builder`). Everything
+expensive is opened on first use: listing documents loads no model (nor, embedded, Chroma).
 
 Embedded (`chroma.mode`), all four stores are files and Chroma's database under the index
 directory, and only one process writes to an index at a time (`writer_lock.py`); reading takes no

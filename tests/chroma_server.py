@@ -78,8 +78,13 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaSe
             process.wait()
 
 
+def fresh_collections(server: ChromaSettings) -> ChromaSettings:
+    """The server, with collections that no other index uses."""
+    collection = f"plans-{uuid.uuid4().hex[:12]}"
+    return server.model_copy(update={"collection": collection, "refresh_seconds": REFRESH_S})
+
+
 @pytest.fixture
 def chroma(chroma_server: ChromaSettings) -> ChromaSettings:
     """The session's server, with fresh collections for this test."""
-    collection = f"plans-{uuid.uuid4().hex[:12]}"
-    return chroma_server.model_copy(update={"collection": collection, "refresh_seconds": REFRESH_S})
+    return fresh_collections(chroma_server)

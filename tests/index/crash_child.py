@@ -2,12 +2,15 @@
 
 `watching_writes` calls a function before every write to a store: Chroma's put and delete, each
 atomic file write of a document's catalog entry or unit vectors and the rename that publishes it,
-the deletion of such a file, the BM25 save. A file write is labelled by its folder
-("write:documents", "rename:units", "unlink:units"). The test
-records the writes of a clean ingest with it, then runs this module as a child process that is
-killed with SIGKILL just before the Nth of them:
+the deletion of such a file, the BM25 save; with a Chroma server (http mode), the unit vectors' put
+and drop, the catalog item's put and removal, and each token that tells the other processes of a
+change. A file write is labelled by its folder ("write:documents", "rename:units", "unlink:units").
+The test records the writes of a clean ingest with it, then runs this module as a child process
+that is killed with SIGKILL just before the Nth of them:
 
     python -m tests.index.crash_child DATA_DIR MODEL_DIR N PATH...
+
+The Chroma settings come from the environment (`PLANASSISTENT_CHROMA__*`), as the command line's.
 """
 
 from __future__ import annotations
@@ -23,18 +26,27 @@ from unittest.mock import patch
 
 import index.catalog_files
 import index.unit_vectors
+from index.chroma_catalog import ChromaCatalog
 from index.chroma_store import ChromaChunkStore
+from index.chroma_units import ChromaUnitVectors
 from index.lexical import LexicalIndex
 
 #: The folders of the per-document files; renaming a file into one (a crash may fall between
 #: writing and renaming) and deleting one are writes of their own.
 FILE_STORES = (index.catalog_files.DOCUMENTS_DIR, index.unit_vectors.UNITS_DIR)
 
-#: The methods that write to Chroma and BM25, with the label each write is announced by.
+#: The methods that write to Chroma and BM25, with the label each write is announced by. The last
+#: five are the server's (http mode): a put of the catalog writes a token, its item, the token again
+#: (`ChromaCatalog._announce`), so a crash may fall between the item and the second token.
 STORE_WRITES = [
     (ChromaChunkStore, "put", "chroma.put"),
     (ChromaChunkStore, "delete_ids", "chroma.delete"),
     (LexicalIndex, "save", "bm25.save"),
+    (ChromaUnitVectors, "put", "units.put"),
+    (ChromaUnitVectors, "drop", "units.drop"),
+    (ChromaCatalog, "stored", "catalog.put"),
+    (ChromaCatalog, "removed", "catalog.remove"),
+    (ChromaCatalog, "_announce", "catalog.announce"),
 ]
 
 BeforeWrite = Callable[[str], None]
