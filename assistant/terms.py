@@ -3,8 +3,9 @@
 A question and a plan rarely use the same inflection ("akutboendet" / "akutboende", "matlådorna" /
 "matlåda") and often compound differently ("demensplatser" / "platser för personer med demens").
 Every word is reduced to a term: its base form (simplemma's Swedish dictionary; for a compound
-the dictionary does not know, the base form of its longest known last part: "demensplatser" →
-"demens" + "plats"), then stemmed (Snowball), which merges what the dictionary leaves apart.
+the dictionary does not know, the base forms of its two known parts, `ingest.compounds`:
+"demensplatser" → "demens" + "plats"), then stemmed (Snowball), which merges what the dictionary
+leaves apart.
 
 A question term is *present* in a text when the text has the term itself, the noun of its verb or
 the verb of its noun ("investerar" / "investeringar", "betalas ut" / "utbetalning"), a compound
@@ -21,7 +22,8 @@ from functools import lru_cache
 
 import simplemma
 import Stemmer
-from bm25s.stopwords import STOPWORDS_SWEDISH
+
+from ingest.compounds import LANGUAGE, MIN_PART, STOPWORDS, compound_parts
 
 #: Words that say what kind of question it is, or how it is phrased, not what it is about: a plan
 #: never says "hur mycket pengar", it says "budget … tkr".
@@ -35,14 +37,10 @@ QUESTION_WORDS = frozenset(
         "regionen regionens landsting nya ny nytt heter kostar kosta tror trodde ville"
     ).split()
 )
-#: bm25s's Swedish stop words as a set: bm25s keeps them in a tuple, and testing membership in it
-#: word by word was 38 % of fitting the evidence scorer at 50k chunks.
-STOPWORDS = frozenset(STOPWORDS_SWEDISH)
 _WORD = re.compile(r"\w+(?:-\w+)*")
-#: The shortest last part of a compound that is looked up on its own ("ort" in "vårdort" is not).
-_MIN_PART = 4
-_MIN_MODIFIER = 3
-_LANGUAGE = "sv"
+#: The shortest first part of a hyphenated compound that stands for something alone ("e-tjänster"
+#: has none).
+_MIN_HYPHEN_MODIFIER = 3
 
 
 @dataclass(frozen=True)
@@ -76,18 +74,20 @@ class TermNormaliser:
         if "-" in word:  # "läkemedels-automater", "e-tjänster": one compound, its head last
             modifier, head = word.rsplit("-", 1)
             modifier = modifier.replace("-", "")
-            if len(head) >= _MIN_PART and modifier:
-                joined = self._stem(modifier + simplemma.lemmatize(head, _LANGUAGE))
-                if len(modifier) < _MIN_MODIFIER:  # "e-tjänster": no part stands for it alone
+            if len(head) >= MIN_PART and modifier:
+                joined = self._stem(modifier + simplemma.lemmatize(head, LANGUAGE))
+                if (
+                    len(modifier) < _MIN_HYPHEN_MODIFIER
+                ):  # "e-tjänster": no part stands for it alone
                     return Term(joined)
                 return Term(joined, (self._modifier(modifier), self._base(head)))
-        if simplemma.is_known(word, lang=_LANGUAGE):
-            return Term(self._stem(simplemma.lemmatize(word, lang=_LANGUAGE)))
-        split = _known_head(word)
+        if simplemma.is_known(word, lang=LANGUAGE):
+            return Term(self._stem(simplemma.lemmatize(word, lang=LANGUAGE)))
+        split = compound_parts(word)
         if split is None:
             return Term(self._stem(word))
         modifier, head = split
-        compound = self._stem(modifier + simplemma.lemmatize(head, lang=_LANGUAGE))
+        compound = self._stem(modifier + simplemma.lemmatize(head, lang=LANGUAGE))
         return Term(compound, (self._modifier(modifier), self._base(head)))
 
     def _modifier(self, modifier: str) -> str:
@@ -95,7 +95,7 @@ class TermNormaliser:
         return self._stem(modifier.removesuffix("s") if len(modifier) > 4 else modifier)
 
     def _base(self, word: str) -> str:
-        return self._stem(simplemma.lemmatize(word, lang=_LANGUAGE))
+        return self._stem(simplemma.lemmatize(word, lang=LANGUAGE))
 
     def _stem(self, word: str) -> str:
         return str(self._stemmer.stemWord(word))
@@ -110,15 +110,6 @@ def content_words(text: str) -> Iterable[str]:
         yield word
 
 
-def _known_head(word: str) -> tuple[str, str] | None:
-    """(modifier, head) for a compound whose longest last part the dictionary knows."""
-    for start in range(_MIN_MODIFIER, len(word) - _MIN_PART + 1):
-        head = word[start:]
-        if simplemma.is_known(head, lang=_LANGUAGE):
-            return word[:start], head
-    return None
-
-
 #: The suffixes that make a noun of a verb's stem: "investerar" / "investering", "utreder" /
 #: "utredning", "satsar" / "satsning" (a question asks with the verb, a plan names the act).
 _ACTION_NOUN = ("ing", "ning")
@@ -128,7 +119,7 @@ def _derived(form: str, forms: set[str]) -> bool:
     """Whether the text has the noun of the verb ``form`` names, or the verb of that noun. The
     noun may be a compound, as a particle verb's is: "betalas ut" / "utbetalning", "följs upp" /
     "uppföljning", "tas fram" / "framtagning"."""
-    if len(form) < _MIN_PART:
+    if len(form) < MIN_PART:
         return False
     for suffix in _ACTION_NOUN:
         noun = form + suffix
@@ -146,4 +137,4 @@ def present(term: Term, forms: set[str]) -> bool:
         return True
     if term.parts and all(part in forms for part in term.parts):
         return True
-    return len(term.form) >= _MIN_PART and any(form.endswith(term.form) for form in forms)
+    return len(term.form) >= MIN_PART and any(form.endswith(term.form) for form in forms)

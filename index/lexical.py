@@ -11,6 +11,7 @@ vocabulary; no chunk holds them, so they score nothing, exactly as if they were 
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -29,10 +30,15 @@ from llama_index.core.vector_stores.types import (
     MetadataFilter,
     MetadataFilters,
 )
-from llama_index.core.vector_stores.utils import build_metadata_filter_fn, node_to_metadata_dict
+from llama_index.core.vector_stores.utils import (
+    build_metadata_filter_fn,
+    metadata_dict_to_node,
+    node_to_metadata_dict,
+)
 from llama_index.retrievers.bm25 import BM25Retriever
 
 from index.chroma_store import chunk_node
+from ingest.compounds import compound_parts
 from ingest.document import Chunk
 from settings import LexicalSettings
 
@@ -40,17 +46,63 @@ BM25_DIR = "bm25"
 FINGERPRINT_FILE = "catalog_fingerprint.txt"
 #: Each chunk's token ids, for the next rebuild (bm25s keeps only the scores).
 TOKENS_FILE = "chunk_tokens.npz"
+#: Saved with the fingerprint: an index saved with other words (before compounds were split) is
+#: stale, whatever catalog it was built from.
+WORDS_VERSION = "words-2"
 
 
 class PositiveBM25Retriever(BM25Retriever):
-    """BM25Retriever without the hits that share no term with the query.
+    """BM25Retriever that looks for the query's `LexicalWords`, without the hits that share no
+    word with the query.
 
     bm25s always returns k documents: when fewer match (or a weight mask hides the rest) the tail is
     filled with score-0 documents, which would otherwise take part in rank fusion.
     """
 
+    def __init__(self, *args: object, words: LexicalWords, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._words = words
+
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        return [hit for hit in super()._retrieve(query_bundle) if (hit.score or 0.0) > 0.0]
+        query = [self._words.of(query_bundle.query_str)]
+        indexes, scores = self.bm25.retrieve(
+            query,
+            k=self.similarity_top_k,
+            show_progress=False,
+            weight_mask=np.array(self.corpus_weight_mask) if self.corpus_weight_mask else None,
+        )
+        # bm25s returns the corpus entries themselves when it holds the corpus.
+        return [
+            NodeWithScore(node=metadata_dict_to_node(entry), score=float(score))
+            for entry, score in zip(indexes[0], scores[0], strict=True)
+            if score > 0.0
+        ]
+
+
+class LexicalWords:
+    """The words BM25 indexes and looks for: stemmed, no stop words, and for a compound also its
+    parts ("skattesatsen" → skattesats, skatt, sats), so that a question's "skatt" finds a plan's
+    "skattesatsen" and "anhörigstöd" finds "stöd till anhöriga"."""
+
+    def __init__(self, settings: LexicalSettings) -> None:
+        self._stemmer = Stemmer.Stemmer(settings.stemmer)
+        self._stopwords = frozenset(_stopwords(settings.stopwords))
+        self._forms: dict[str, list[str]] = {}
+
+    def of(self, text: str) -> list[str]:
+        words: list[str] = []
+        for word in _TOKEN.findall(text.lower()):
+            if word not in self._stopwords:
+                words.extend(self._forms.get(word) or self._learn(word))
+        return words
+
+    def _learn(self, word: str) -> list[str]:
+        forms = [self._stemmer.stemWord(word)]
+        split = compound_parts(word)
+        if split is not None:
+            forms += [self._stemmer.stemWord(part) for part in split]
+        self._forms[word] = forms
+        return forms
 
 
 @dataclass(frozen=True)
@@ -73,11 +125,11 @@ class LexicalIndex:
     ) -> None:
         self._bm25 = bm25
         self._settings = settings
-        self._stemmer = Stemmer.Stemmer(settings.stemmer)
         # Node dicts by position: BM25Retriever maps bm25s' result indexes through this list.
         self._corpus: list[dict] = list(bm25.corpus)
         self._columns: dict[str, np.ndarray] = {}
         self._indexed = {i.chunk.id: i for i in indexed or []}
+        self._words = LexicalWords(settings)
 
     @property
     def size(self) -> int:
@@ -106,13 +158,10 @@ class LexicalIndex:
     ) -> dict[str, _Indexed]:
         """`chunks` tokenised as BM25Retriever does, new words added to `vocabulary`."""
         nodes = [chunk_node(c) for c in chunks]
-        words = bm25s.tokenize(
-            [node.get_content(metadata_mode=MetadataMode.EMBED) for node in nodes],
-            stopwords=settings.stopwords,
-            stemmer=Stemmer.Stemmer(settings.stemmer),
-            return_ids=False,
-            show_progress=False,
-        )
+        lexical_words = LexicalWords(settings)
+        words = [
+            lexical_words.of(node.get_content(metadata_mode=MetadataMode.EMBED)) for node in nodes
+        ]
         indexed = {}
         for chunk, node, chunk_words in zip(chunks, nodes, words, strict=True):
             entry = node_to_metadata_dict(node) | {"node_id": node.node_id}
@@ -129,7 +178,7 @@ class LexicalIndex:
             str(fresh), corpus=self._corpus, show_progress=False, raise_on_serialization_error=True
         )
         self._save_tokens(fresh / TOKENS_FILE)
-        (fresh / FINGERPRINT_FILE).write_text(fingerprint, encoding="utf-8")
+        (fresh / FINGERPRINT_FILE).write_text(f"{WORDS_VERSION} {fingerprint}", encoding="utf-8")
         # A directory cannot be renamed over a non-empty one: move the old one aside first. If we
         # die in between, `load` finds no index and the caller rebuilds it from the catalog.
         old = index_dir / f".{BM25_DIR}.old"
@@ -162,12 +211,14 @@ class LexicalIndex:
 
     @staticmethod
     def saved_fingerprint(index_dir: Path) -> str | None:
-        """The fingerprint of the catalog the saved index was built from; None if none is saved.
-        The fingerprint is written last, so an index with one is complete."""
+        """The fingerprint of the catalog the saved index was built from; None if none is saved
+        (or one of other words). The fingerprint is written last, so an index with one is
+        complete."""
         fingerprint_file = index_dir / BM25_DIR / FINGERPRINT_FILE
         if not fingerprint_file.exists():
             return None
-        return fingerprint_file.read_text(encoding="utf-8")
+        version, _, fingerprint = fingerprint_file.read_text(encoding="utf-8").partition(" ")
+        return fingerprint if version == WORDS_VERSION else None
 
     @staticmethod
     def remove_saved(index_dir: Path) -> None:
@@ -179,8 +230,8 @@ class LexicalIndex:
         if mask is not None and not mask.any():
             return None
         return PositiveBM25Retriever(
+            words=self._words,
             existing_bm25=self._bm25,
-            stemmer=self._stemmer,
             # bm25s refuses k larger than the corpus (BM25Retriever would warn on every query).
             similarity_top_k=min(top_k, self.size),
             corpus_weight_mask=None if mask is None else mask.astype(int).tolist(),
@@ -217,6 +268,13 @@ class LexicalIndex:
             values = [entry.get(key) for entry in self._corpus]
             self._columns[key] = np.array(values, dtype=object)
         return self._columns[key]
+
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def _stopwords(language: str) -> tuple[str, ...]:
+    return bm25s.stopwords.STOPWORDS_SWEDISH if language in ("sv", "swedish") else ()
 
 
 def _saved_tokens(file: Path, corpus: list[dict], chunks: list[Chunk]) -> list[_Indexed]:
