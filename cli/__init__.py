@@ -23,6 +23,7 @@ from settings import Settings, get_settings
 if TYPE_CHECKING:
     from assistant.answer import Answer, Citation
     from index.builder import IngestReport
+    from index.consistency import ConsistencyReport
     from index.plan_index import PlanIndex
     from ingest.metadata import MetaOverrides
 
@@ -276,13 +277,30 @@ def _render_citation(citation: Citation) -> str:
 
 
 def run_check(args: argparse.Namespace, settings: Settings) -> int:
-    """Exit status 0 when every store agrees with the catalog (after repair, with --repair)."""
+    """Exit status 0 when every store agrees with the catalog (after repair, with --repair). A
+    repair writes, so it is refused while another process writes to an embedded index: what that
+    writer has stored but not yet put in the catalog would look orphaned."""
     from index.consistency import check, repair
+    from index.writer_lock import IndexBusy
 
     index = open_index(settings)
-    found = check(index)
-    repaired = repair(index, found) if args.repair and not found.consistent else []
-    consistent = check(index).consistent if repaired else found.consistent
+    if not args.repair:
+        found = check(index)
+        return _print_check(args, found, [], found.consistent)
+    try:
+        with index.writing():
+            found = check(index)
+            repaired = repair(index, found) if not found.consistent else []
+            consistent = check(index).consistent if repaired else found.consistent
+    except IndexBusy as busy:
+        print(f"Fel: {busy}", file=sys.stderr)
+        return 1
+    return _print_check(args, found, repaired, consistent)
+
+
+def _print_check(
+    args: argparse.Namespace, found: ConsistencyReport, repaired: list[str], consistent: bool
+) -> int:
     if args.json:
         result = found.as_json() | {"consistent": consistent}
         if args.repair:

@@ -155,6 +155,22 @@ def test_an_ingest_beside_a_writer_is_refused_and_changes_nothing(
 
 
 @pytest.mark.slow
+def test_a_repair_beside_a_writer_is_refused_and_a_check_is_not(data_dir: Path) -> None:
+    """What the writer has stored but not yet put in the catalog would look orphaned."""
+    leftover = data_dir / "index" / DOCUMENTS_DIR / ".0123456789abcdef.json.x7k2.tmp"
+    leftover.write_text("halv katalog", encoding="utf-8")
+
+    with writer(data_dir) as holder:
+        repair = cli(data_dir, "check", "--repair")
+        looked = cli(data_dir, "check")
+
+    assert repair.returncode == 1 and repair.stdout == ""
+    assert f"pid {holder.pid}" in repair.stderr and "Traceback" not in repair.stderr
+    assert leftover.exists(), "nothing was repaired"
+    assert looked.returncode == 1 and leftover.name in looked.stdout
+
+
+@pytest.mark.slow
 def test_readers_do_not_wait_for_the_writer(data_dir: Path) -> None:
     with writer(data_dir):
         listed = listed_files(data_dir)
