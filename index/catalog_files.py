@@ -13,6 +13,7 @@ left).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -75,7 +76,8 @@ def read_documents(index_dir: Path) -> list[DocumentRecord]:
     if single.exists():
         records = _parsed(single, _SingleFileRecords).documents
     else:
-        records = [_parsed(f, ListedEntry).record for f in _entry_files(index_dir / DOCUMENTS_DIR)]
+        files = _entry_files(index_dir / DOCUMENTS_DIR)
+        records = [entry.record for entry in _still_there(files, ListedEntry)]
     return sorted(records, key=lambda record: record.path)
 
 
@@ -113,19 +115,22 @@ class CatalogFolder:
         if self._single.exists():
             stored = _parsed(self._single, _SingleFile)
             return stored.documents, stored.chunks
-        self._entries = {
-            file: self._entry(file, stat)
-            for file in _entry_files(self._folder)
-            if (stat := _stat(file)) is not None
-        }
-        entries = [entry for _, entry in self._entries.values()]
+        kept: dict[Path, tuple[_Stat, DocumentEntry]] = {}
+        for file in _entry_files(self._folder):
+            try:
+                kept[file] = self._entry(file)
+            except FileNotFoundError:
+                continue  # removed by a writer since the folder was listed
+        self._entries = kept
+        entries = [entry for _, entry in kept.values()]
         return [e.record for e in entries], [c for e in entries for c in e.chunks]
 
-    def _entry(self, file: Path, stat: _Stat) -> tuple[_Stat, DocumentEntry]:
+    def _entry(self, file: Path) -> tuple[_Stat, DocumentEntry]:
+        stat = file.stat()
         known = self._entries.get(file)
-        if known is not None and known[0] == stat:
+        if known is not None and known[0] == _identity(stat):
             return known
-        return stat, _parsed(file, DocumentEntry)
+        return _identity(stat), _parsed(file, DocumentEntry)
 
     def changed(self) -> bool:
         return self._state() != self._seen
@@ -171,7 +176,21 @@ class CatalogFolder:
 
 def _stat(path: Path) -> _Stat | None:
     try:
-        stat = path.stat()
+        return _identity(path.stat())
     except FileNotFoundError:
         return None
+
+
+def _identity(stat: os.stat_result) -> _Stat:
     return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+def _still_there(files: list[Path], shape: type[_Shape]) -> list[_Shape]:
+    """`files` read as `shape`, but for those a writer removed since the folder was listed."""
+    read = []
+    for file in files:
+        try:
+            read.append(_parsed(file, shape))
+        except FileNotFoundError:
+            continue
+    return read

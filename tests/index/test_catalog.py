@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from unittest.mock import patch
 
 from index.catalog_files import DOCUMENTS_DIR, SINGLE_FILE, open_catalog, read_documents
 from ingest.document import LoadedDocument
@@ -80,3 +81,17 @@ def test_a_single_file_catalog_is_read_and_split_at_the_first_write(tmp_path: Pa
     assert len(list((tmp_path / DOCUMENTS_DIR).iterdir())) == 2
     assert [r.file for r in read_documents(tmp_path)] == ["a.txt", "b.txt"]
     assert open_catalog(tmp_path).chunks() == catalog.chunks()
+
+
+def test_a_document_removed_while_the_folder_is_read_is_left_out(tmp_path: Path) -> None:
+    catalog = open_catalog(tmp_path)
+    kept = catalog.put(plan_chunks(tmp_path, "a.txt"))
+    listed = [tmp_path / DOCUMENTS_DIR / "0000000000000000.json", *catalog_files(tmp_path)]
+
+    with patch("index.catalog_files._entry_files", return_value=listed):
+        assert [r.path for r in read_documents(tmp_path)] == [kept.path]
+        assert [r.path for r in open_catalog(tmp_path).documents()] == [kept.path]
+
+
+def catalog_files(index_dir: Path) -> list[Path]:
+    return sorted((index_dir / DOCUMENTS_DIR).iterdir())
