@@ -157,7 +157,7 @@ class _Processed:
 
 class _GroupedIngest:
     """Reads and processes files until their chunks reach ``settings.group_chunks``, embeds that
-    group in one pass (`PlanIndex.embed_documents`, much faster than file by file) and then
+    group in one pass (`PlanIndex.embed_documents`, faster than file by file) and then
     writes its documents one at a time, in order, exactly as a single file is written: a crash
     leaves what one write leaves, and a file that fails costs no other its place."""
 
