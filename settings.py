@@ -79,6 +79,13 @@ class IngestSettings(BaseModel):
         "the parser can take hours): the file is read in a child process, which is stopped "
         "when the time is up, and the batch goes on. 0: no limit, read in this process.",
     )
+    group_chunks: int = Field(
+        default=1000,
+        ge=1,
+        description="Files are read and processed until their chunks reach this many, then "
+        "embedded together in one pass sorted by length (faster than file by file) and "
+        "written one at a time; bounds what a large folder holds in memory.",
+    )
 
 
 class ChromaSettings(BaseModel):

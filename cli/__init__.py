@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -110,6 +111,13 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if report.failed else 0
 
 
+#: Files are embedded in groups, and a bar that moved only as each is written would stand still for
+#: minutes: it moves as each file's texts are embedded, and counts the files done beside it.
+_BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}{postfix}]"
+#: The part of a file's time that embedding takes, roughly: writing it to the index takes the rest.
+_EMBEDDING_SHARE = 0.9
+
+
 def _ingest_with_bar(
     index: PlanIndex, args: argparse.Namespace, overrides: MetaOverrides, settings: Settings
 ) -> IngestReport:
@@ -118,11 +126,19 @@ def _ingest_with_bar(
     from index.builder import collect_files, ingest_paths
 
     files, _ = collect_files(args.paths)
-    with tqdm(total=len(files), desc="Indexerar", unit="fil", file=sys.stderr) as bar:
+    with tqdm(total=len(files), desc="Indexerar", file=sys.stderr, bar_format=_BAR_FORMAT) as bar:
+        shares: dict[Path, float] = {}
+        finished: list[Path] = []
+
+        def advance(path: Path, share: float) -> None:
+            shares[path] = share
+            bar.n = math.fsum(shares.values())  # summed afresh: added steps drift past the total
+            bar.refresh()
 
         def on_done(path: Path) -> None:
-            bar.set_postfix_str(path.name)
-            bar.update(1)
+            advance(path, 1.0)
+            finished.append(path)
+            bar.set_postfix_str(f"{len(finished)}/{len(files)} filer klara, {path.name}")
 
         return ingest_paths(
             index,
@@ -132,6 +148,7 @@ def _ingest_with_bar(
             prune=args.prune,
             on_done=on_done,
             on_error=lambda error: tqdm.write(f"Fel: {error}", file=sys.stderr),
+            progress=lambda path, done, total: advance(path, _EMBEDDING_SHARE * done / total),
         )
 
 

@@ -6,16 +6,25 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.builder import collect_files, ingest_paths
+from index.chroma_store import open_collection
 from index.embedding import Embedder
 from index.plan_index import PlanIndex
 from ingest.document import INGEST_VERSION
 from ingest.metadata import MetaOverrides
 from settings import Settings
 from tests.bad_inputs import scanned_pdf, write_pdf
-from tests.conftest import NORRKOPING_2024, NORRTALJE_2023, PLANS_DIR, SODERKOPING_2025
+from tests.conftest import (
+    NORRKOPING_2017,
+    NORRKOPING_2024,
+    NORRKOPING_2024_PROGRAM,
+    NORRTALJE_2023,
+    PLANS_DIR,
+    SODERKOPING_2025,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -23,6 +32,54 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def index(tmp_path: Path, embedder: Embedder) -> PlanIndex:
     return PlanIndex.open(Settings(data_dir=tmp_path / "data"), lambda: embedder)
+
+
+class TextFailingEmbedder:
+    """The session's real embedder, failing (as a model out of memory might) on any text that
+    holds `poison`, and counting its calls."""
+
+    def __init__(self, inner: Embedder, poison: str) -> None:
+        self._inner = inner
+        self._poison = poison
+        self.calls = 0
+
+    @property
+    def dimension(self) -> int:
+        return self._inner.dimension
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        if any(self._poison in text for text in texts):
+            raise MemoryError("för lite minne")
+        return self._inner.embed_passages(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._inner.embed_query(text)
+
+
+def small_plan(folder: Path, name: str, duty: str) -> Path:
+    """A short plan of Söderköpings socialnämnd about `duty`: one chunk, quick to embed."""
+    plan = folder / name
+    plan.write_text(
+        "Söderköpings kommun\n\nSocialnämndens uppdragsplan 2025\n\nNämnden ansvarar för "
+        f"{duty} i Söderköpings kommun.\n",
+        encoding="utf-8",
+    )
+    return plan
+
+
+def stored_state(settings: Settings, index: PlanIndex) -> tuple[list[dict], dict, dict]:
+    """The catalog's documents and chunks, and per chunk its Chroma vector and unit vectors."""
+    chunks = index.chunks()
+    ids = [c.id for c in chunks]
+    stored = open_collection(settings.chroma, settings.index_dir).get(
+        ids=ids, include=["embeddings"]
+    )
+    assert stored["embeddings"] is not None
+    dense = dict(zip(stored["ids"], stored["embeddings"], strict=True))
+    units = {c.id: index.unit_vectors(c.id) for c in chunks}
+    records = [r.model_dump() for r in index.documents()]
+    return records + [c.model_dump() for c in chunks], dense, units
 
 
 def bad_files(folder: Path) -> dict[str, Path]:
@@ -144,3 +201,86 @@ def test_a_file_indexed_by_an_older_ingest_is_processed_again(
     record = index.document(plan.resolve())
     assert record is not None and record.ingest_version == INGEST_VERSION
     assert ingest_paths(index, [plan], Settings().ingest).unchanged
+
+
+def ingested_in_groups(
+    data_dir: Path, embedder: Embedder, plans: list[Path], group_chunks: int
+) -> tuple[tuple[list[dict], dict, dict], dict[Path, tuple[int, int]]]:
+    """The stored state after ingesting `plans` in groups of `group_chunks`, and the last
+    progress heard per file."""
+    settings = Settings(data_dir=data_dir)
+    index = PlanIndex.open(settings, lambda: embedder)
+    last: dict[Path, tuple[int, int]] = {}
+    limits = settings.ingest.model_copy(update={"group_chunks": group_chunks})
+    report = ingest_paths(
+        index, plans, limits, progress=lambda file, done, total: last.update({file: (done, total)})
+    )
+    assert report.added == [str(p.resolve()) for p in plans] and not report.failed
+    return stored_state(settings, index), last
+
+
+def test_a_group_is_indexed_exactly_as_file_by_file(tmp_path: Path, embedder: Embedder) -> None:
+    plans = [NORRKOPING_2024, NORRKOPING_2017, NORRKOPING_2024_PROGRAM]
+    # All three embedded together, and each on its own.
+    (catalog, dense, units), grouped = ingested_in_groups(tmp_path / "a", embedder, plans, 1000)
+    (one_by_one, dense_alone, units_alone), alone = ingested_in_groups(
+        tmp_path / "b", embedder, plans, 1
+    )
+
+    assert catalog == one_by_one
+    # Batched with other texts, a text is padded otherwise: equal up to float rounding.
+    for chunk_id, vector in dense.items():
+        np.testing.assert_allclose(vector, dense_alone[chunk_id], atol=1e-5)
+        np.testing.assert_allclose(units[chunk_id], units_alone[chunk_id], atol=1e-5)
+    assert grouped == alone and all(done == total for done, total in grouped.values())
+
+
+def test_a_file_that_fails_in_a_group_is_reported_and_the_others_are_indexed(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    failing = TextFailingEmbedder(embedder, poison="gifttext")
+    index = PlanIndex.open(Settings(data_dir=tmp_path / "data"), lambda: failing)
+    folder = tmp_path / "grupp"
+    folder.mkdir()
+    first = small_plan(folder, "a.txt", "skuldsanering")
+    small_plan(folder, "b.txt", "gifttext")
+    (folder / "c.txt").write_bytes(b"")
+    last = small_plan(folder, "d.txt", "färdtjänst")
+    copy = folder / "e.txt"
+    shutil.copyfile(first, copy)
+    done: list[str] = []
+
+    report = ingest_paths(index, [folder], Settings().ingest, on_done=lambda f: done.append(f.name))
+
+    failed = {Path(error.path).name: error.reason for error in report.failed}
+    assert set(failed) == {"b.txt", "c.txt", "e.txt"}
+    assert "MemoryError" in failed["b.txt"] and "tom" in failed["c.txt"]
+    assert "a.txt" in failed["e.txt"]  # a copy of a file waiting in the same group
+    assert report.added == [str(first.resolve()), str(last.resolve())]
+    assert {d.file for d in index.documents()} == {"a.txt", "d.txt"}
+    assert sorted(done) == ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"]
+    # The group's pass failed: then each file was embedded on its own.
+    assert failing.calls == 1 + 3
+
+
+def test_a_group_embeds_once_and_skips_what_is_unchanged(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    counting = TextFailingEmbedder(embedder, poison="\0")
+    index = PlanIndex.open(Settings(data_dir=tmp_path / "data"), lambda: counting)
+    folder = tmp_path / "grupp"
+    folder.mkdir()
+    indexed = small_plan(folder, "a.txt", "skuldsanering")
+    assert ingest_paths(index, [indexed], Settings().ingest).added
+    counting.calls = 0
+    new = [
+        small_plan(folder, name, duty)
+        for name, duty in (("b.txt", "ledsagning"), ("c.txt", "färdtjänst"))
+    ]
+
+    report = ingest_paths(index, [folder, new[0]], Settings().ingest)
+
+    assert report.added == [str(p.resolve()) for p in new] and not report.failed
+    # Named twice (the folder and the file): indexed once.
+    assert report.unchanged == [str(indexed.resolve()), str(new[0].resolve())]
+    assert counting.calls == 1
