@@ -506,3 +506,31 @@ def test_unit_vectors_are_stored_per_chunk_and_dropped_with_it(
     reopened.remove_document(chunks[0].path)
     assert reopened.unit_vectors(chunks[0].id) is None
     assert PlanIndex.open(settings, lambda: embedder).unit_vectors(chunks[0].id) is None
+
+
+@pytest.mark.parametrize("settings", ["embedded"], indirect=True)
+def test_a_search_after_a_write_does_not_wait_for_bm25(
+    index: PlanIndex, plans: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It goes on with the previous BM25 while the rebuild runs in the background."""
+    index.add_document(norrkoping_2017(plans))
+    assert index.search("brist på socionomer", k=3), "BM25 is built"
+    added = norrtalje_2023(plans)
+    index.add_document(added)
+    release, started = threading.Event(), threading.Event()
+    build = plan_index.LexicalIndex.build
+
+    def slow_build(*args: object, **kwargs: object) -> object:
+        started.set()
+        assert release.wait(timeout=60)
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plan_index.LexicalIndex, "build", slow_build)
+
+    hits = index.search("utbetalning av försörjningsstöd den 27:e", k=5)
+
+    assert started.wait(timeout=30), "the rebuild started"
+    assert set(ids(added)) & {h.chunk.id for h in hits}, "the dense half finds the new plan"
+    release.set()
+    index.refresh_lexical()  # waits for the background rebuild, then finds it current
+    assert index.lexical_is_current()
