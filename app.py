@@ -595,6 +595,9 @@ def launch(blocks: gr.Blocks, settings: Settings, **options: Any) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # Their every index build and HTTP request is not news to whoever runs the app.
+    for chatty in ("bm25s", "httpx"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     settings = get_settings()
     index = open_index(settings)
     if become_writer(index):
