@@ -91,9 +91,9 @@ class EvidenceScorer:
             self._frequency, self._units, gone = Counter(), 0, []
         else:
             self._frequency, self._units = previous._frequency.copy(), previous._units
-            gone = [c for cid, c in previous._fitted.items() if _changed(c, current.get(cid))]
+            gone = [c for cid, c in previous._fitted.items() if not c.same_as(current.get(cid))]
         before = {} if previous is None else previous._fitted
-        added = [c for cid, c in current.items() if _changed(c, before.get(cid))]
+        added = [c for cid, c in current.items() if not c.same_as(before.get(cid))]
         for chunk in gone:
             self._count(chunk, -1)
         for chunk in added:
@@ -184,12 +184,6 @@ class EvidenceScorer:
                 score = dense + self._lexical_weight * lexical + prior
                 scored.append(ScoredUnit(hit.chunk, hit.rank, index, score, dense, lexical))
         return sorted(scored, key=lambda unit: unit.score, reverse=True)
-
-
-def _changed(chunk: Chunk, other: Chunk | None) -> bool:
-    """Whether `other` (the same id's chunk at another moment) is missing or differs: a file
-    processed again keeps its ids."""
-    return other is None or (other is not chunk and other != chunk)
 
 
 def coverage(wanted: list[WeightedTerm], forms: set[str]) -> float:

@@ -21,7 +21,7 @@ from typing import cast
 import bm25s
 import numpy as np
 import Stemmer
-from bm25s.tokenization import Tokenized
+from bm25s.tokenization import Tokenized, _infer_stopwords
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle
 from llama_index.core.vector_stores.types import (
@@ -86,7 +86,8 @@ class LexicalWords:
 
     def __init__(self, settings: LexicalSettings) -> None:
         self._stemmer = Stemmer.Stemmer(settings.stemmer)
-        self._stopwords = frozenset(_stopwords(settings.stopwords))
+        # bm25s's own list for the configured language, as `bm25s.tokenize` resolves it.
+        self._stopwords = frozenset(_infer_stopwords(settings.stopwords))
         self._forms: dict[str, list[str]] = {}
 
     def of(self, text: str) -> list[str]:
@@ -107,8 +108,8 @@ class LexicalWords:
 
 @dataclass(frozen=True)
 class _Indexed:
-    """One chunk as BM25 holds it; the next rebuild reuses it while the chunk is the same object
-    (the catalog keeps the objects of documents that did not change)."""
+    """One chunk as BM25 holds it; the next rebuild reuses it while the chunk is the same
+    (`Chunk.same_as`)."""
 
     chunk: Chunk
     #: The corpus entry that BM25Retriever turns back into the chunk's node.
@@ -124,7 +125,6 @@ class LexicalIndex:
         self, bm25: bm25s.BM25, settings: LexicalSettings, indexed: list[_Indexed] | None = None
     ) -> None:
         self._bm25 = bm25
-        self._settings = settings
         # Node dicts by position: BM25Retriever maps bm25s' result indexes through this list.
         self._corpus: list[dict] = list(bm25.corpus)
         self._columns: dict[str, np.ndarray] = {}
@@ -143,7 +143,7 @@ class LexicalIndex:
         `previous` holds of the same chunks is reused."""
         known = previous._indexed if previous is not None else {}
         vocabulary = dict(previous._bm25.vocab_dict) if previous is not None else {}
-        fresh = [c for c in chunks if (k := known.get(c.id)) is None or k.chunk is not c]
+        fresh = [c for c in chunks if not c.same_as(_chunk_of(known.get(c.id)))]
         tokenised = cls._tokenised(fresh, vocabulary, settings)
         indexed = [tokenised.get(c.id) or known[c.id] for c in chunks]
         bm25 = bm25s.BM25()
@@ -273,8 +273,8 @@ class LexicalIndex:
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
 
-def _stopwords(language: str) -> tuple[str, ...]:
-    return bm25s.stopwords.STOPWORDS_SWEDISH if language in ("sv", "swedish") else ()
+def _chunk_of(indexed: _Indexed | None) -> Chunk | None:
+    return None if indexed is None else indexed.chunk
 
 
 def _saved_tokens(file: Path, corpus: list[dict], chunks: list[Chunk]) -> list[_Indexed]:

@@ -29,6 +29,7 @@ import numpy as np
 
 from index.catalog import write_atomically
 from ingest.document import LIST_MARKER, Chunk
+from ingest.pipeline import chunk_version
 
 UNITS_DIR = "units"
 #: The former layouts, still read: one file, and before it a matrix and a row map (replaced one
@@ -68,12 +69,6 @@ class UnitVectorStore(Protocol):
         ...
 
 
-def group_of(chunk_id: str) -> str:
-    """The file a chunk's vectors are kept in: its id without the ordinal, i.e. the content hash
-    of its document version (`ingest.pipeline.chunk_id`)."""
-    return chunk_id.rsplit("-", 1)[0]
-
-
 class UnitVectors:
     """The unit vectors as one file per document version, loaded when first asked for."""
 
@@ -97,7 +92,7 @@ class UnitVectors:
     def get(self, chunk_id: str) -> np.ndarray | None:
         if self._legacy is not None:
             return self._legacy.get(chunk_id)
-        return self._group(group_of(chunk_id)).get(chunk_id)
+        return self._group(chunk_version(chunk_id)).get(chunk_id)
 
     def prefetch(self, chunk_ids: list[str]) -> None:
         """Nothing to do: a document's file is read at its first `get` (about a millisecond)."""
@@ -141,7 +136,7 @@ class UnitVectors:
             self._write(group, kept)
 
     def save(self) -> None:
-        """Nothing to do: `put` and `drop` kept their change."""
+        """`put` and `drop` kept their change; only a former layout no write split yet is left."""
         self._migrate()
 
     def _write(self, group: str, vectors: Vectors) -> None:
@@ -170,7 +165,7 @@ class UnitVectors:
 def _by_group(items: Iterable[tuple[str, np.ndarray | None]]) -> dict[str, dict]:
     groups: dict[str, dict] = {}
     for chunk_id, vectors in items:
-        groups.setdefault(group_of(chunk_id), {})[chunk_id] = vectors
+        groups.setdefault(chunk_version(chunk_id), {})[chunk_id] = vectors
     return groups
 
 

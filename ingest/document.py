@@ -124,6 +124,12 @@ class Chunk(DocumentMeta):
     def unit_texts(self) -> list[str]:
         return [self.text[start:end] for start, end in self.units]
 
+    def same_as(self, known: Chunk | None) -> bool:
+        """Whether `known` (the chunk kept under this id at another moment) is this very chunk:
+        what is derived from it may be reused. The catalog keeps the objects of documents that did
+        not change, so identity answers at once; a file processed again keeps its ids."""
+        return known is not None and (known is self or known == self)
+
     def table_at(self, offset: int) -> Table | None:
         """The table whose text holds ``offset`` of `text`, if any."""
         return next((t for t in self.tables if t.span[0] <= offset < t.span[1]), None)

@@ -61,7 +61,16 @@ def chunk_id(sha256: str, ordinal: int) -> str:
 
 def chunk_ordinal(chunk_id: str) -> int:
     """The place of a chunk in its document, from its id."""
-    return int(chunk_id.rsplit("-", 1)[1])
+    return int(_id_parts(chunk_id)[1])
+
+
+def chunk_version(chunk_id: str) -> str:
+    """The document version a chunk was cut from (its content hash), from its id."""
+    return _id_parts(chunk_id)[0]
+
+
+def _id_parts(chunk_id: str) -> list[str]:
+    return chunk_id.rsplit("-", 1)
 
 
 def _chunk(

@@ -34,6 +34,13 @@ def index(tmp_path: Path, embedder: Embedder) -> PlanIndex:
     return PlanIndex.open(Settings(data_dir=tmp_path / "data"), lambda: embedder)
 
 
+def index_and_folder(tmp_path: Path, embedder: Embedder) -> tuple[PlanIndex, Path]:
+    """An empty index that embeds with `embedder`, and an empty folder for the plans of a group."""
+    folder = tmp_path / "grupp"
+    folder.mkdir()
+    return PlanIndex.open(Settings(data_dir=tmp_path / "data"), lambda: embedder), folder
+
+
 class TextFailingEmbedder:
     """The session's real embedder, failing (as a model out of memory might) on any text that
     holds `poison`, and counting its calls."""
@@ -239,9 +246,7 @@ def test_a_file_that_fails_in_a_group_is_reported_and_the_others_are_indexed(
     tmp_path: Path, embedder: Embedder
 ) -> None:
     failing = TextFailingEmbedder(embedder, poison="gifttext")
-    index = PlanIndex.open(Settings(data_dir=tmp_path / "data"), lambda: failing)
-    folder = tmp_path / "grupp"
-    folder.mkdir()
+    index, folder = index_and_folder(tmp_path, failing)
     first = small_plan(folder, "a.txt", "skuldsanering")
     small_plan(folder, "b.txt", "gifttext")
     (folder / "c.txt").write_bytes(b"")
@@ -267,9 +272,7 @@ def test_a_group_embeds_once_and_skips_what_is_unchanged(
     tmp_path: Path, embedder: Embedder
 ) -> None:
     counting = TextFailingEmbedder(embedder, poison="\0")
-    index = PlanIndex.open(Settings(data_dir=tmp_path / "data"), lambda: counting)
-    folder = tmp_path / "grupp"
-    folder.mkdir()
+    index, folder = index_and_folder(tmp_path, counting)
     indexed = small_plan(folder, "a.txt", "skuldsanering")
     assert ingest_paths(index, [indexed], Settings().ingest).added
     counting.calls = 0
