@@ -33,6 +33,38 @@ from settings import Settings
 logger = logging.getLogger(__name__)
 
 
+def new_scorer(settings: Settings) -> EvidenceScorer:
+    answer = settings.answer
+    normaliser = TermNormaliser(settings.lexical.stemmer)
+    return EvidenceScorer(normaliser, answer.lexical_weight, answer.rank_weight)
+
+
+def saved_word_rarities(settings: Settings, index: PlanIndex) -> EvidenceScorer | None:
+    """The word rarities saved for `index` as it is now, or None if none are."""
+    scorer = new_scorer(settings)
+    file = settings.word_rarities_file
+    return scorer if scorer.load(file, index.fingerprint(), index.chunks()) else None
+
+
+def word_rarities(
+    settings: Settings, index: PlanIndex, previous: EvidenceScorer | None = None
+) -> EvidenceScorer:
+    """A scorer of `index`'s word rarities: saved ones if they are the index's, else counted
+    (from `previous`'s, if given: only the chunks changed since are read) and saved for the next
+    start."""
+    if previous is None:
+        saved = saved_word_rarities(settings, index)
+        if saved is not None:
+            return saved
+    scorer = new_scorer(settings)
+    scorer.fit(index.chunks(), previous)
+    try:
+        scorer.save(settings.word_rarities_file, index.fingerprint())
+    except OSError as error:  # a read-only data directory: count again at the next start
+        logger.warning("Ordens sällsynthet sparades inte: %s", error)
+    return scorer
+
+
 class Assistant:
     """Built by `assistant.composition`: ``answerer`` writes the answers, ``fallback`` (the
     extractive answerer) replaces a draft that fails its grounding check."""
@@ -42,7 +74,7 @@ class Assistant:
     ) -> None:
         self._settings = settings
         self._index = index
-        self._scorer = self._fitted_scorer()
+        self._scorer = word_rarities(settings, index)
         self._judge = AnswerabilityJudge(settings.answer, self._scorer)
         self._answerer = answerer
         self._fallback = fallback
@@ -69,28 +101,8 @@ class Assistant:
         """Learn the word rarities again after documents were added or removed (from the
         changed ones only). The new scorer replaces the old one in one assignment, so a question
         asked meanwhile uses either."""
-        scorer = self._fitted_scorer(self._scorer)
+        scorer = word_rarities(self._settings, self._index, self._scorer)
         self._scorer, self._judge = scorer, AnswerabilityJudge(self._settings.answer, scorer)
-
-    def _fitted_scorer(self, previous: EvidenceScorer | None = None) -> EvidenceScorer:
-        """A scorer of the index's word rarities: saved ones if they are the index's, else
-        counted (from `previous`'s, if given) and saved for the next start."""
-        answer = self._settings.answer
-        scorer = EvidenceScorer(
-            TermNormaliser(self._settings.lexical.stemmer),
-            answer.lexical_weight,
-            answer.rank_weight,
-        )
-        fingerprint, chunks = self._index.fingerprint(), self._index.chunks()
-        file = self._settings.word_rarities_file
-        if previous is None and scorer.load(file, fingerprint, chunks):
-            return scorer
-        scorer.fit(chunks, previous)
-        try:
-            scorer.save(file, fingerprint)
-        except OSError as error:  # a read-only data directory: count again at the next start
-            logger.warning("Ordens sällsynthet sparades inte: %s", error)
-        return scorer
 
     def ask(
         self,

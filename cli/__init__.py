@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.service import saved_word_rarities, word_rarities
     from index.writer_lock import IndexBusy
     from ingest.metadata import MetaOverrides
 
@@ -103,7 +104,11 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     try:
         # Held for the whole command, so another process cannot write in between the files.
         with index.writing():
+            rarities = saved_word_rarities(settings, index)
             report = _ingest_with_bar(index, args, overrides, settings)
+            # Counted here, from the changed chunks only, so that the next start need not read
+            # every chunk (at 50,000 chunks 23 CPU-s before the first answer).
+            word_rarities(settings, index, rarities)
     except IndexBusy as busy:
         print(f"Fel: {busy}", file=sys.stderr)
         return 1

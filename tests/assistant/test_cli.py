@@ -12,6 +12,7 @@ import pytest
 
 import cli
 from assistant.composition import open_index
+from assistant.service import new_scorer, saved_word_rarities
 from cli import main
 from index.catalog_files import open_catalog
 from index.embedding import Embedder
@@ -95,6 +96,22 @@ def test_ingest_then_documents_and_search_as_json(
 
     filtered = run_json(capsys, "search", "budget", "--json", "--municipality", "Norrtälje")
     assert filtered == []
+
+
+@pytest.mark.slow
+def test_ingest_saves_the_word_rarities_of_the_index_it_leaves(data_dir: Path) -> None:
+    """The next start takes them instead of reading every chunk; after a second ingest they are
+    counted from the added plan only, and equal a count over all chunks."""
+    question = "hur stor är socialnämndens budget för hemtjänst och försörjningsstöd?"
+    assert main(["ingest", str(NORRKOPING_2024)]) == 0
+    assert main(["ingest", str(NORRKOPING_2024_PROGRAM)]) == 0
+    settings = get_settings()
+    index = open_index(settings)
+    saved = saved_word_rarities(settings, index)
+    assert saved is not None
+    counted = new_scorer(settings)
+    counted.fit(index.chunks())
+    assert saved.weighted_terms(question) == counted.weighted_terms(question)
 
 
 @pytest.mark.slow
