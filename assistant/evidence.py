@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.terms import Term, TermNormaliser, present
-from index.catalog import write_atomically
+from index.catalog import remove_interrupted_writes_of, write_atomically
 from index.plan_index import SearchHit
 from index.unit_vectors import embedding_texts
 from ingest.document import LIST_MARKER, Chunk
@@ -117,6 +117,10 @@ class EvidenceScorer:
         """Keep the term counts for the index with `fingerprint`, so the next start need not
         read every unit again."""
         saved = {"fingerprint": fingerprint, "units": self._units, "frequency": self._frequency}
+        # What a crash between an earlier save's write and rename left would stay for good: the
+        # save after the restart (the counts are stale then) removes it. A save under way in
+        # another process at this moment fails; that process counts again at its next start.
+        remove_interrupted_writes_of(file)
         write_atomically(file, json.dumps(saved, ensure_ascii=False).encode("utf-8"))
 
     def load(self, file: Path, fingerprint: str, chunks: list[Chunk]) -> bool:

@@ -28,7 +28,7 @@ from assistant.question import QuestionIntent
 from assistant.service import Assistant, Scope
 from assistant.sources import QuoteInContext, SectionTexts
 from index.builder import IngestReport, duplicate_of, ingest_paths
-from index.catalog import DocumentRecord, write_atomically
+from index.catalog import DocumentRecord, remove_interrupted_writes_of, write_atomically
 from ingest.document import DocumentMeta, IngestError, LoadedDocument
 from ingest.isolation import load_within_limit
 from ingest.loaders import SUPPORTED_SUFFIXES
@@ -202,7 +202,10 @@ class Workspace:
         on_embedded = None if progress is None else _share_of(progress)
         with self._writing:
             if upload.resolve() != target.resolve():
-                # Atomically: a crash mid-copy must not leave half a plan among the uploads.
+                # Atomically: a crash mid-copy must not leave half a plan among the uploads. Its
+                # hidden temporary file would stay there for good (nothing else looks for it):
+                # the plan's upload again removes it.
+                remove_interrupted_writes_of(target)
                 write_atomically(target, upload.read_bytes())
             index = self._assistant.index
             report = ingest_paths(

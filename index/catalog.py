@@ -228,9 +228,7 @@ class Catalog:
 def write_atomically(file: Path, data: bytes) -> None:
     """Replace `file` with `data` so that readers see either the old or the new content."""
     file.parent.mkdir(parents=True, exist_ok=True)
-    # The start of the name only: a 250-byte name plus the temporary suffix would pass the file
-    # system's limit of 255 bytes.
-    fd, tmp_name = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name[:40]}.", suffix=".tmp")
+    fd, tmp_name = tempfile.mkstemp(dir=file.parent, prefix=_temporary_prefix(file), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)
@@ -240,3 +238,21 @@ def write_atomically(file: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def remove_interrupted_writes_of(file: Path) -> None:
+    """Delete the temporary files of `write_atomically(file, …)` calls that a crash (`kill -9`)
+    cut short between writing and renaming. For a file outside the index, whose leftovers
+    `planassistent check --repair` does not look for (an uploaded plan's copy, the saved word
+    rarities); a write of `file` under way in another process at the same moment fails."""
+    prefix = _temporary_prefix(file)
+    if file.parent.is_dir():
+        for leftover in file.parent.iterdir():
+            if leftover.name.startswith(prefix) and leftover.name.endswith(".tmp"):
+                leftover.unlink(missing_ok=True)
+
+
+def _temporary_prefix(file: Path) -> str:
+    # The start of the name only: a 250-byte name plus the temporary suffix would pass the file
+    # system's limit of 255 bytes.
+    return f".{file.name[:40]}."

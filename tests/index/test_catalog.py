@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 from unittest.mock import patch
 
+from index.catalog import remove_interrupted_writes_of, write_atomically
 from index.catalog_files import DOCUMENTS_DIR, SINGLE_FILE, open_catalog, read_documents
 from ingest.document import LoadedDocument
 from ingest.pipeline import process_document
@@ -91,6 +92,29 @@ def test_a_document_removed_while_the_folder_is_read_is_left_out(tmp_path: Path)
     with patch("index.catalog_files._entry_files", return_value=listed):
         assert [r.path for r in read_documents(tmp_path)] == [kept.path]
         assert [r.path for r in open_catalog(tmp_path).documents()] == [kept.path]
+
+
+def test_the_leftovers_of_a_files_interrupted_writes_are_removed_and_no_other(
+    tmp_path: Path,
+) -> None:
+    """What `write_atomically` leaves when a crash falls between writing and renaming, for files
+    outside the index (an upload's copy, the word rarities)."""
+    plan, other = tmp_path / "plan.txt", tmp_path / "other.txt"
+    write_atomically(plan, b"plan")
+    write_atomically(other, b"other")
+    interrupted = [tmp_path / ".plan.txt.x7k2ab3c.tmp", tmp_path / ".other.txt.q1w2e3r4.tmp"]
+    for leftover in interrupted:
+        leftover.write_bytes(b"halv")
+
+    remove_interrupted_writes_of(plan)
+    remove_interrupted_writes_of(tmp_path / "absent" / "plan.txt")
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        interrupted[1].name,
+        "other.txt",
+        "plan.txt",
+    ]
+    assert plan.read_bytes() == b"plan"
 
 
 def catalog_files(index_dir: Path) -> list[Path]:

@@ -104,10 +104,12 @@ def ingest(settings: Settings, plans: Path, embedder: Embedder) -> list[str]:
     return writes
 
 
-def crash_at(settings: Settings, plans: Path, kill_at: int) -> None:
-    """Ingest `plans` in a child process that `kill -9`s itself before its `kill_at`th write."""
-    command = [sys.executable, "-m", "tests.index.crash_child", str(settings.data_dir)]
-    command += [str(TEST_MODEL_CACHE), str(kill_at), str(plans)]
+def crash_at(settings: Settings, plans: Path, kill_at: int, *, upload: bool = False) -> str:
+    """Ingest `plans` (or, `upload`: upload that file as the app does) in a child process that
+    `kill -9`s itself before its `kill_at`th write; returns what it wrote to stderr, which ends
+    with the label of that write."""
+    command = [sys.executable, "-m", "tests.index.crash_child", *(["--upload"] if upload else [])]
+    command += [str(settings.data_dir), str(TEST_MODEL_CACHE), str(kill_at), str(plans)]
     importable = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
     env = {**os.environ, "PYTHONPATH": importable}
     if settings.chroma.mode == HTTP:
@@ -116,6 +118,7 @@ def crash_at(settings: Settings, plans: Path, kill_at: int) -> None:
         command, cwd=REPO, env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S
     )
     assert child.returncode == -signal.SIGKILL, child.stderr
+    return child.stderr
 
 
 def position(writes: list[str], label: str, occurrence: int) -> int:
