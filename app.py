@@ -10,21 +10,36 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import unquote
 
 from assistant.runtime import configure_runtime
 
 configure_runtime()
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+import fastapi  # noqa: E402
 import gradio as gr  # noqa: E402  (after the offline environment is set)
+from fastapi.responses import JSONResponse, PlainTextResponse  # noqa: E402
+from fastapi.routing import APIRoute  # noqa: E402
+from gradio.route_utils import API_PREFIX  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
+from starlette.requests import ClientDisconnect  # noqa: E402
+from starlette.types import ASGIApp, Receive, Scope, Send  # noqa: E402
 
 from assistant import render  # noqa: E402
 from assistant.composition import build_workspace, open_index  # noqa: E402
 from assistant.law_register import LawEntry, search_register  # noqa: E402
 from assistant.live import Preview, follow  # noqa: E402
+from assistant.uploads import (  # noqa: E402
+    CHOOSER_HTML,
+    CHOOSER_JS,
+    StagedUploads,
+    UploadRefused,
+    too_large,
+)
 from assistant.workspace import (  # noqa: E402
     Filters,
     Turn,
@@ -94,6 +109,10 @@ CSS = """
 .svarstabell th, .svarstabell td { border: 1px solid #ddd; padding: .25em .6em; text-align: right; }
 .svarstabell th:first-child, .svarstabell td:first-child { text-align: left; }
 .tabellhuvud { color: #555; font-size: .85em; margin: -.2em 0 .4em; }
+#uppladdning { border: 1px solid var(--border-color-primary); border-radius: var(--block-radius);
+  padding: .6em .8em; }
+#uppladdning .planfil { display: block; font-weight: 600; }
+#uppladdning .besked { color: #8a5a00; min-height: 1.2em; margin: .3em 0; }
 """
 #: How the page looks (Gradio 6 takes these at launch); the browser tests serve it the same way.
 LOOK: dict[str, Any] = {"theme": THEME, "css": CSS}
@@ -107,6 +126,73 @@ READ_ONLY = (
     "Appen startade medan den andra processen skrev i indexet och svarar därför bara på frågor: "
     "starta om appen när den processen är klar."
 )
+
+
+#: Where the page sends a chosen file: the answer is a token for it, never where it is kept.
+UPLOAD_ROUTE = "/planassistent/uppladdning"
+
+
+class Page(gr.Blocks):
+    """The page, with the routes it needs on the server that `launch()` builds.
+
+    Gradio 6 has no public way to add a route to that server: `mount_gradio_app` wants a server of
+    our own (and the tests and the benchmark launch the Blocks), `launch(_app=…)` is private, and
+    `blocks.app` exists only once the server already runs. But launch hands `app_kwargs` to
+    FastAPI and chains a `lifespan` given there into its own, and that runs as the server starts,
+    before it answers any request. So every launch of a Page adds the routes there (gr.Interface
+    and gr.ChatInterface are Blocks subclasses too)."""
+
+    def __init__(self, serve: Callable[[fastapi.FastAPI], None], **options: Any) -> None:
+        super().__init__(**options)
+        self._serve = serve
+
+    def launch(self, *args: Any, **options: Any) -> Any:
+        app_kwargs = dict(options.pop("app_kwargs", None) or {})
+        given = app_kwargs.get("lifespan")
+
+        @asynccontextmanager
+        async def lifespan(server: fastapi.FastAPI) -> AsyncIterator[Any]:
+            self._serve(server)
+            if given is None:
+                yield None
+            else:
+                async with given(server) as state:
+                    yield state
+
+        app_kwargs["lifespan"] = lifespan
+        app_kwargs["middleware"] = [
+            *app_kwargs.get("middleware", []),
+            Middleware(RefuseGradioUploads),
+        ]
+        return super().launch(*args, app_kwargs=app_kwargs, **options)
+
+
+def _route_named(routes: list[Any], name: str) -> APIRoute | None:
+    """A route of the server by its endpoint's name, also among included routers (FastAPI 0.16x
+    keeps an included router whole) and mounts."""
+    for route in routes:
+        if isinstance(route, APIRoute) and route.name == name:
+            return route
+        inner = getattr(getattr(route, "original_router", route), "routes", None)
+        found = _route_named(inner, name) if inner else None
+        if found is not None:
+            return found
+    return None
+
+
+class RefuseGradioUploads:
+    """Answers Gradio's own upload route with 404: it tells the browser where Gradio keeps the
+    file, and no component of this page uses it (the page sends files to UPLOAD_ROUTE). A
+    middleware, so Gradio's route table is left as Gradio made it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].rstrip("/").endswith(f"{API_PREFIX}/upload"):
+            await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 def become_writer(index: PlanIndex) -> bool:
@@ -179,9 +265,11 @@ class App:
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
+        self.staging = StagedUploads(workspace.settings.staging_dir)
+        self.staging.clean()
 
     def build(self) -> gr.Blocks:
-        with gr.Blocks(title="Planassistenten", analytics_enabled=False) as blocks:
+        with Page(self.serve, title="Planassistenten", analytics_enabled=False) as blocks:
             gr.Markdown(
                 "# Planassistenten\nSvar på frågor om kommunernas antagna planer. Varje svar "
                 "citerar avsnittet det bygger på; säger planerna inget, säger assistenten det."
@@ -448,9 +536,20 @@ class App:
         with gr.Row():
             with gr.Column():
                 gr.Markdown("### Ladda upp en plan\nPDF, DOCX, TXT, Markdown eller HTML.")
-                # No file_types: Gradio would refuse another type in English; detect() says
-                # why in Swedish, naming the types it reads.
-                upload = gr.File(label="Planfil", type="filepath", elem_id="uppladdning")
+                # No accept= on the input: detect() says why another type is not read, in
+                # Swedish, naming the types it reads.
+                limit = self.workspace.settings.app.max_upload_mb
+                chooser = gr.HTML(
+                    "",
+                    html_template=CHOOSER_HTML,
+                    js_on_load=CHOOSER_JS,
+                    elem_id="uppladdning",
+                    route=UPLOAD_ROUTE.lstrip("/"),
+                    limit_bytes=limit * 1_000_000,
+                    too_large=too_large("{namn}", limit, "{mb}"),
+                    not_logged_in="Du är inte inloggad längre: ladda om sidan och logga in.",
+                    failed="Filen kom inte fram till servern: försök igen.",
+                )
                 title = gr.Textbox(label="Titel", elem_id="meta-titel")
                 with gr.Row():
                     municipality = gr.Textbox(label="Kommun", elem_id="meta-kommun")
@@ -468,9 +567,8 @@ class App:
                 remove = gr.Button("Ta bort planen", variant="stop", elem_id="ta-bort")
                 removal_status = gr.Markdown(elem_id="ta-bort-status")
         fields = [title, municipality, committee, doc_type, year]
-        upload.upload(self.detect, upload, [*fields, add, status])
-        upload.clear(lambda: self.detect(None), None, [*fields, add, status])
-        self.after_change = add.click(self.add, [upload, *fields], [status, upload, add])
+        chooser.input(self.detect, chooser, [*fields, add, status])
+        self.after_change = add.click(self.add, [chooser, *fields], [status, chooser, add])
         self.after_removal = remove.click(
             self.remove,
             self.removable,
@@ -478,16 +576,50 @@ class App:
             js="(id) => (id && confirm('Ta bort planen ur indexet?')) ? id : ''",
         )
 
-    def detect(self, upload: str | None) -> tuple[Any, ...]:
-        if not upload:
+    def serve(self, server: fastapi.FastAPI) -> None:
+        """The page's route on its server: UPLOAD_ROUTE, behind Gradio's own login check, the
+        one before every event (a server without it is never started)."""
+        login_check = _route_named(server.router.routes, "login_check")
+        if login_check is None:
+            raise RuntimeError("Gradio's login check was not found: the upload route is off")
+        server.add_api_route(
+            UPLOAD_ROUTE,
+            self.receive,
+            methods=["POST"],
+            dependencies=[fastapi.Depends(login_check.endpoint)],
+            include_in_schema=False,
+        )
+
+    async def receive(self, request: fastapi.Request) -> JSONResponse:
+        """Keep the file in the body (its name in the X-Filnamn header, percent-encoded) and
+        answer with its token and name, or with why it is refused; an upload it replaces (the
+        X-Ersatter header) is deleted."""
+        name = unquote(request.headers.get("x-filnamn", ""))
+        size = request.headers.get("content-length", "")
+        limit = self.workspace.settings.app.max_upload_mb
+        try:
+            staged = await self.staging.receive_from(
+                request.stream(), name, int(size) if size.isdigit() else None, limit
+            )
+        except UploadRefused as refused:
+            return JSONResponse({"fel": str(refused)}, status_code=refused.status)
+        except ClientDisconnect:
+            return JSONResponse({}, status_code=400)  # nobody is left to read it
+        finally:
+            self.staging.discard(request.headers.get("x-ersatter"))
+        return JSONResponse({"token": staged.token, "namn": staged.name})
+
+    def detect(self, token: str | None) -> tuple[Any, ...]:
+        """The metadata found in the uploaded file the token stands for, for the user to check."""
+        if not token:
             return "", "", "", "", "", gr.update(interactive=False), ""
         refused = self.workspace.read_only_reason()
         if refused:
             failed = f"**Planen kan inte läsas in:** {refused} {READ_ONLY}"
             return "", "", "", "", "", gr.update(interactive=False), failed
         try:
-            meta = self.workspace.detect(Path(upload))
-        except IngestError as error:
+            meta = self.workspace.detect(self.staging.path(token))
+        except (IngestError, UploadRefused) as error:
             failed = f"**Filen kan inte läsas in:** {error}"
             return "", "", "", "", "", gr.update(interactive=False), failed
         return (
@@ -499,7 +631,7 @@ class App:
 
     def add(
         self,
-        upload: str | None,
+        token: str | None,
         title: str,
         municipality: str,
         committee: str,
@@ -507,13 +639,20 @@ class App:
         year: str,
         progress: gr.Progress = gr.Progress(),  # noqa: B008  (how Gradio finds the bar)
     ) -> tuple[str, Any, Any]:
-        if not upload:
+        """Index the uploaded file the token stands for. The file leaves the staging folder
+        whatever comes of it, unless a field only needs correcting."""
+        if not token:
             raise gr.Error("Välj en fil att ladda upp först.")
-        path = Path(upload)
+        done = ("", gr.update(interactive=False))  # the chooser emptied, the button off
         try:
+            path = self.staging.path(token)
             detected = self.workspace.detect(path)
+        except (UploadRefused, IngestError) as error:
+            self.staging.discard(token)
+            return f"**Planen lästes inte in:** {error}", *done
+        try:
             overrides = _changed_fields(detected, title, municipality, committee, doc_type, year)
-        except (IngestError, ValueError) as error:
+        except ValueError as error:
             return f"**Planen lästes inte in:** {error}", gr.update(), gr.update()
         progress(0, desc="Läser in och bäddar in texten …")
         try:
@@ -521,19 +660,16 @@ class App:
                 path, overrides, lambda share: progress(share, desc="Bäddar in texten …")
             )
         except IndexBusy as busy:
-            return f"**Planen lästes inte in:** {busy} {READ_ONLY}", gr.update(), gr.update()
+            return f"**Planen lästes inte in:** {busy} {READ_ONLY}", *done
+        finally:
+            self.staging.discard(token)
         if report.failed:
-            return f"**Planen lästes inte in:** {report.failed[0]}", gr.update(), gr.update()
+            return f"**Planen lästes inte in:** {report.failed[0]}", *done
         if report.unchanged:
-            return (
-                f"{path.name} finns redan inläst, oförändrad.",
-                None,
-                gr.update(interactive=False),
-            )
+            return f"{path.name} finns redan inläst, oförändrad.", *done
         return (
             f"**{path.name}** är inläst: {report.chunks} textavsnitt på {report.seconds:.1f} s.",
-            None,
-            gr.update(interactive=False),
+            *done,
         )
 
     def remove(self, document_id: str | None) -> str:
@@ -587,7 +723,6 @@ def launch(blocks: gr.Blocks, settings: Settings, **options: Any) -> None:
         server_name=settings.app.host,
         server_port=settings.app.port,
         auth=auth,
-        max_file_size=f"{settings.app.max_upload_mb}mb",
         **LOOK,
         **options,
     )

@@ -232,8 +232,8 @@ class AppSettings(BaseModel):
         default=500,
         gt=0,
         description="Largest file the web app receives at all, in MB: a guard for the disk. The "
-        "browser refuses a larger one in English (Gradio's message), so it is well above "
-        "ingest.max_file_mb, whose refusal of a plan too large to index is in Swedish.",
+        "page refuses a larger one before sending it and the server while receiving it; it is "
+        "well above ingest.max_file_mb, which refuses a plan too large to index once it is here.",
     )
     example_plans: Path = Field(
         default=REPO_DIR / "examples" / "plans",
@@ -308,6 +308,12 @@ class Settings(BaseSettings):
     def uploads_dir(self) -> Path:
         """Where plans uploaded in the web app are kept: the index refers to them by path."""
         return self.data_dir / "uploads"
+
+    @property
+    def staging_dir(self) -> Path:
+        """Files uploaded in the web app before they are indexed, each in a folder named by the
+        token the browser was given for it (`assistant.uploads`): safe to delete."""
+        return self.data_dir / "uploads-staging"
 
     @property
     def feedback_file(self) -> Path:

@@ -9,28 +9,31 @@ Each test leaves a screenshot in test-artifacts/ for a person to look at.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import docx
 import httpx
 import pytest
 from playwright.sync_api import Dialog, Locator, Page, expect
 
-from app import ALL, LOOK, build_app
+from app import ALL, LOOK, UPLOAD_ROUTE, build_app
 from assistant.audit import AuditRecord
 from assistant.composition import build_workspace, open_index
 from assistant.json_lines import read
+from assistant.uploads import UNKNOWN
 from assistant.workspace import Workspace
 from index.builder import ingest_paths
 from index.embedding import Embedder
 from index.plan_index import PlanIndex
-from ingest.metadata import MetaOverrides
 from settings import Settings
 from tests.app.conftest import Serve, screenshot
 from tests.conftest import TEST_MODEL_CACHE
@@ -366,8 +369,8 @@ def test_a_refused_upload_is_told_in_swedish_naming_the_file(
     content: bytes,
     told: str,
 ) -> None:
-    # The app's own size limit, not Gradio's (which the browser gives in English): by default
-    # app.max_upload_mb is far above ingest.max_file_mb. A small limit keeps the upload quick.
+    # Ingest's limit on a plan, not the upload limit (below): by default app.max_upload_mb is far
+    # above ingest.max_file_mb. A small limit keeps the upload quick.
     assert Settings().app.max_upload_mb >= 10 * Settings().ingest.max_file_mb
     monkeypatch.setattr(served.settings.ingest, "max_file_mb", 1)
     upload = tmp_path / name
@@ -383,6 +386,39 @@ def test_a_refused_upload_is_told_in_swedish_naming_the_file(
     expect(status).not_to_contain_text("Invalid")
     expect(page.locator("#las-in")).to_be_disabled()
     assert served.workspace.documents() == documents_before
+
+
+def test_a_file_over_the_upload_limit_is_refused_in_swedish_and_not_kept(
+    page: Page, served: Served, module_serve: Serve, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upload = tmp_path / "for-stor.pdf"
+    upload.write_bytes(b"%PDF-1.7\n" + bytes(1_500_000))
+    told = "for-stor.pdf: filen är 1.5 MB; den största som tas emot är 1 MB."
+    staged_before = staged(served.settings)
+    monkeypatch.setattr(served.settings.app, "max_upload_mb", 1)
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if UPLOAD_ROUTE in r.url else None)
+
+    # The page was built with the default limit, so it sends the file: the server refuses it.
+    open_app(page, served)
+    open_tab(page, "Dokument")
+    page.locator("#uppladdning input[type=file]").set_input_files(upload)
+    expect(page.locator("#uppladdning .besked")).to_have_text(told)
+    expect(page.locator("#las-in")).to_be_disabled()
+    assert len(sent) == 1
+    screenshot(page, "app-5e-for-stor-fil")
+
+    # A page built with the limit refuses the file before sending it.
+    limited = Served(
+        module_serve(build_app(served.workspace), **LOOK), served.settings, served.workspace
+    )
+    open_app(page, limited)
+    open_tab(page, "Dokument")
+    page.locator("#uppladdning input[type=file]").set_input_files(upload)
+    expect(page.locator("#uppladdning .besked")).to_have_text(told)
+    expect(page.locator("#las-in")).to_be_disabled()
+    assert len(sent) == 1
+    assert staged(served.settings) == staged_before
 
 
 def test_markup_in_a_plan_is_shown_as_text_and_never_runs(page: Page, served: Served) -> None:
@@ -521,26 +557,50 @@ def event_stream(
     return "\n".join(lines)
 
 
+def send_file(
+    client: httpx.Client, url: str, name: str, content: bytes, replaces: str = ""
+) -> httpx.Response:
+    """Upload a file as the page does: the body is the file, its name in a header."""
+    headers = {"X-Filnamn": quote(name), "X-Ersatter": replaces}
+    return client.post(f"{url}{UPLOAD_ROUTE.lstrip('/')}", content=content, headers=headers)
+
+
+def staged(settings: Settings) -> set[str]:
+    """The uploads waiting in the staging folder, by token."""
+    folder = settings.staging_dir
+    return {slot.name for slot in folder.iterdir()} if folder.is_dir() else set()
+
+
 def audited(settings: Settings) -> list[AuditRecord]:
     return [r for f in sorted(settings.audit_dir.iterdir()) for r in read(f, AuditRecord)]
 
 
-def test_no_server_path_is_sent_and_documents_go_by_id(served: Served, tmp_path: Path) -> None:
-    plan = tmp_path / "tyreso-uppdragsplan.txt"
-    plan.write_text(
+def test_no_server_path_is_sent_and_documents_go_by_id(served: Served) -> None:
+    name = "tyreso-uppdragsplan.txt"
+    plan = (
         "Socialnämndens uppdragsplan 2026\nTyresö kommun\n\nSocialnämnden i Tyresö kommun "
-        "startar Bryggcaféet, en mötesplats för unga vuxna vid Tyresö strand.\n",
-        encoding="utf-8",
+        "startar Bryggcaféet, en mötesplats för unga vuxna vid Tyresö strand.\n"
     )
-    served.workspace.add_upload(plan, MetaOverrides())
-    record = next(r for r in served.workspace.documents() if r.file == plan.name)
-    assert Path(record.path).parent == served.settings.uploads_dir.resolve()
     url, session, question = served.url, uuid.uuid4().hex, "Vad är Bryggcaféet?"
     with httpx.Client(timeout=120) as client:
+        # Through the page's own route and events, as the browser uploads and adds a plan.
+        first = send_file(client, url, "utkast.txt", b"Ett utkast")
+        uploaded = send_file(client, url, name, plan.encode(), replaces=first.json()["token"])
+        token = uploaded.json()["token"]
         sent = {
+            "upload": first.text + uploaded.text,
             "page": client.get(url).text,
             "config": client.get(f"{url}config").text,
             "info": client.get(f"{url}gradio_api/info").text,
+            "detect": event_stream(client, url, session, "detect", [token]),
+            "unknown token": event_stream(client, url, session, "detect", ["x" * 43]),
+            "path as token": event_stream(client, url, session, "detect", ["../uploads"]),
+            "add": event_stream(client, url, session, "add", [token, "", "", "", "", ""]),
+        }
+        assert staged(served.settings).isdisjoint({token, first.json()["token"]})
+        record = next(r for r in served.workspace.documents() if r.file == name)
+        assert Path(record.path).parent == served.settings.uploads_dir.resolve()
+        sent |= {
             # The page's load event: it offers the documents indexed since the page was built.
             "refresh": event_stream(client, url, session, "refresh", [ALL, ALL, ALL, [], []]),
             "ask": event_stream(client, url, session, "ask", [question, ALL, ALL, record.id, None]),
@@ -552,21 +612,28 @@ def test_no_server_path_is_sent_and_documents_go_by_id(served: Served, tmp_path:
     folders = {
         served.settings.data_dir,
         served.settings.uploads_dir,
+        served.settings.staging_dir,
         served.settings.app.example_plans,
         *(Path(r.path).parent for r in served.workspace.documents()),
         Path(record.path).parent,
+        Path(tempfile.gettempdir()),
+        Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio"),
     }
     for folder in folders:
         for shown in {str(folder), str(folder.resolve())}:
             leaks = [what for what, text in sent.items() if shown in text]
             assert not leaks, f"{shown} is sent in {leaks}"
+    assert uploaded.json() == {"token": token, "namn": name}
+    assert "Tyresö" in sent["detect"] and "Läs in planen" in sent["detect"]
+    assert UNKNOWN in sent["unknown token"] and UNKNOWN in sent["path as token"]
+    assert f"{name}** är inläst" in sent["add"]
     assert record.id in sent["refresh"]
-    assert "Bryggcaféet" in sent["ask"] and plan.name in sent["ask"]
+    assert "Bryggcaféet" in sent["ask"] and name in sent["ask"]
     [asked] = [r for r in audited(served.settings) if r.filters.get("document") == record.id]
-    assert (asked.user, asked.question, asked.passages[0].file) == (None, None, plan.name)
+    assert (asked.user, asked.question, asked.passages[0].file) == (None, None, name)
     assert "is not in the list of choices" in sent["choice error"]
-    assert f"{plan.name}** är borttagen" in sent["remove"]
-    assert all(r.file != plan.name for r in served.workspace.documents())
+    assert f"{name}** är borttagen" in sent["remove"]
+    assert all(r.file != name for r in served.workspace.documents())
     assert not Path(record.path).exists()
 
 
@@ -581,3 +648,42 @@ def test_the_audit_log_names_the_basic_auth_user(served: Served, module_serve: S
     last = audited(served.settings)[-1]
     assert (last.kind, last.user, last.channel) == ("comparison", "granskare", "app")
     assert last.filters == {"sides": " | ".join(sides)}
+
+
+def test_the_upload_route_needs_the_login_and_gradios_own_is_refused(
+    served: Served, module_serve: Serve
+) -> None:
+    url = module_serve(build_app(served.workspace), auth=("granskare", "hemligt"), **LOOK)
+    before = staged(served.settings)
+    with httpx.Client(timeout=120) as client:
+        refused = send_file(client, url, "plan.txt", "Socialnämnden".encode())
+        assert refused.status_code == 401
+        assert staged(served.settings) == before
+        login = {"username": "granskare", "password": "hemligt"}
+        client.post(f"{url}login", data=login).raise_for_status()
+        taken = send_file(client, url, "plan.txt", "Socialnämnden".encode())
+        assert taken.status_code == 200 and taken.json()["namn"] == "plan.txt"
+        assert staged(served.settings) == before | {taken.json()["token"]}
+        # Gradio's upload route would answer with its temporary path: no component uses it.
+        gradios = client.post(f"{url}gradio_api/upload", files={"files": ("a.txt", b"a")})
+        assert gradios.status_code == 404
+        assert tempfile.gettempdir() not in gradios.text
+        assert send_file(client, url, "plan.txt", b"x", replaces=taken.json()["token"]).is_success
+    assert taken.json()["token"] not in staged(served.settings)  # replaced by the newer upload
+
+
+def test_the_upload_route_refuses_a_file_over_the_limit_or_a_name_with_a_path(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(served.settings.app, "max_upload_mb", 1)
+    before = staged(served.settings)
+    with httpx.Client(timeout=120) as client:
+        large = send_file(client, served.url, "stor-plan.pdf", bytes(1_500_000))
+        named = send_file(client, served.url, "../../plan.txt", "Socialnämnden".encode())
+    assert large.status_code == 413
+    assert large.json() == {
+        "fel": "stor-plan.pdf: filen är 1.5 MB; den största som tas emot är 1 MB."
+    }
+    assert named.status_code == 400
+    assert named.json()["fel"].startswith("'../../plan.txt': ett filnamn får inte innehålla /")
+    assert staged(served.settings) == before
