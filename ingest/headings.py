@@ -31,6 +31,10 @@ SPACED_SHARE = 0.6
 CAPITALS_SHARE = 0.75
 SPELLED_SHARE = 0.9
 MIN_WORD = 3
+#: Longer than any Swedish word in use (the longest in the example plans and corpus-more have 31
+#: letters): a longer run of letters is no word to spell a heading from. Without the bound, a text
+#: of one 100,000-letter "word" took 5 GB for its beginnings (all of them kept, for every length).
+LONGEST_WORD = 60
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,8 @@ def letter_spaced_capitals(text: str, word_starts: frozenset[str]) -> str | None
 def words_and_beginnings(vocabulary: set[str]) -> frozenset[str]:
     """The words and their beginnings of four letters or more ("balansräkning" of
     "balansräkningen"): what a compound in letter-spaced capitals is spelled from."""
-    return frozenset(vocabulary | {w[:n] for w in vocabulary for n in range(4, len(w))})
+    words = {word for word in vocabulary if len(word) <= LONGEST_WORD}
+    return frozenset(words | {w[:n] for w in words for n in range(4, len(w))})
 
 
 def _spelled_share(letters: str, known: frozenset[str]) -> float:
@@ -98,7 +103,7 @@ def _spelled_share(letters: str, known: frozenset[str]) -> float:
             return 0
         words = (
             end - start + spelled(end)
-            for end in range(start + MIN_WORD, len(letters) + 1)
+            for end in range(start + MIN_WORD, min(start + LONGEST_WORD, len(letters)) + 1)
             if letters[start:end] in known
         )
         return max([spelled(start + 1), *words])

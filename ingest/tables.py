@@ -437,10 +437,12 @@ def _is_title(text: str) -> bool:
 def _pipe_table_at(lines: list[str], index: int) -> _Found | None:
     """Rows from a Word, HTML or PDF table: cells joined by " | ", the header row first."""
     width = _pipe_width(lines[index])
+    if width < 2:
+        return None  # before the scan: lines without cells would all be "as wide" (quadratic)
     end = index + 1
     while end < len(lines) and _pipe_width(lines[end]) == width:
         end += 1
-    if width < 2 or end - index < 2:
+    if end - index < 2:
         return None
     stub, *columns = _pipe_cells(lines[index])
     if any(_numbers(column) for column in columns):
