@@ -20,17 +20,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.question import (
+from assistant.mentions import (
     DateMention,
     Mention,
-    QuestionIntent,
-    analyse,
     date_mentions,
     doc_type_mentions,
     is_genitive,
     organisation_mentions,
     year_mentions,
 )
+from assistant.question import QuestionIntent, analyse
 from ingest.dates import MONTH_NAMES
 from ingest.organisations import municipality_title, organisation_named
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from assistant.question import asks_which_law
+from assistant.law_question import asks_which_law
 from ingest.laws import find_laws
 
 

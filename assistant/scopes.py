@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.question import DateMention
+from assistant.mentions import DateMention
 from index.catalog import DocumentRecord
 from ingest.organisations import REGIONS, organisation_named
 

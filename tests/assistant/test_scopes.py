@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from assistant.question import DateMention
+from assistant.mentions import DateMention
 from assistant.scopes import IndexedDocuments, Scope, matches
 from index.catalog import DocumentRecord
 

