@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ingest.cleaning import SENTENCE_END, Line, join_wrapped, vocabulary
+from ingest.cleaning import SENTENCE_END, TAIL, Line, continuation, join_wrapped, vocabulary
 from ingest.contents import title_key
 from ingest.document import LIST_MARKER, TABLE_CELL_SEPARATOR
 from ingest.headings import (
@@ -237,17 +237,19 @@ class _Numbering:
         self.top = int(number.rstrip(".").split(".")[0])
 
 
+# The neighbours are looked for from every line: by position, since a slice would copy the rest of
+# the document each time (quadratic in its length).
 def _next_text(lines: list[Line], index: int) -> Line | None:
-    for line in lines[index + 1 :]:
-        if line.text:
-            return line
+    for position in range(index + 1, len(lines)):
+        if lines[position].text:
+            return lines[position]
     return None
 
 
 def _previous_text(lines: list[Line], index: int) -> Line | None:
-    for line in reversed(lines[:index]):
-        if line.text:
-            return line
+    for position in range(index - 1, -1, -1):
+        if lines[position].text:
+            return lines[position]
     return None
 
 
@@ -430,18 +432,25 @@ def _body_block_at(context: _Context, index: int) -> tuple[Block, int]:
         kind = "table"
     else:
         kind = "paragraph"
-    text = first.text
+    # The block's text is joined once at the end, and each line is judged by the end of what
+    # comes before it: rebuilding the whole text at every line was quadratic in its length.
+    parts = [first.text]
+    tail = first.text[-TAIL:]
     end = index + 1
     while end < len(lines):
         line = lines[end]
-        if not line.text or _starts_new_block(context, end, kind, text):
+        if not line.text or _starts_new_block(context, end, kind, tail):
             break
         if kind == "table":
-            text = f"{text}\n{line.text}"
+            appended = f"\n{line.text}"
         else:
-            text = join_wrapped(text, line.text, context.vocabulary)
+            drop_hyphen, appended = continuation(tail, line.text, context.vocabulary)
+            if drop_hyphen:
+                parts[-1], tail = parts[-1][:-1], tail[:-1]
+        parts.append(appended)
+        tail = (tail + appended)[-TAIL:]
         end += 1
-    return Block(kind, text, first.page), end - index
+    return Block(kind, "".join(parts), first.page), end - index
 
 
 def _starts_new_block(context: _Context, index: int, kind: BlockKind, text_so_far: str) -> bool:

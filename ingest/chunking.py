@@ -10,6 +10,7 @@ split between chunks repeats nothing: its later parts name the chunk that holds 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -143,13 +144,14 @@ def pack_section(
 ) -> list[Span]:
     """Pack one section's units into chunk spans."""
     section, chunks = blocks[0].section, []
+    starts = [placed.start for placed in blocks]
     current: list[tuple[int, int]] = []
     current_words = 0
 
     def close() -> None:
         nonlocal current, current_words
         if current:
-            page = _page_at(blocks, current[0][0])
+            page = _page_at(blocks, starts, current[0][0])
             chunks.append(Span(current[0][0], current[-1][1], section, page, tuple(current)))
         current, current_words = [], 0
 
@@ -181,13 +183,10 @@ def _table_units(blocks: list[PlacedBlock]) -> set[tuple[int, int]]:
     }
 
 
-def _page_at(blocks: list[PlacedBlock], offset: int) -> int:
-    page = blocks[0].block.page
-    for placed in blocks:
-        if placed.start > offset:
-            break
-        page = placed.block.page
-    return page
+def _page_at(blocks: list[PlacedBlock], starts: list[int], offset: int) -> int:
+    """The page of the last block starting at or before ``offset`` (``starts``: the blocks'
+    starts, in order), found by bisection: a section may have thousands of blocks and chunks."""
+    return blocks[max(bisect_right(starts, offset) - 1, 0)].block.page
 
 
 def chunk_spans(

@@ -215,15 +215,28 @@ def join_wrapped(first: str, second: str, vocabulary: set[str]) -> str:
     document uses the whole word elsewhere; otherwise the hyphen is real ("el-fattigdom")."""
     if not first:
         return second
-    if first.endswith("-") and len(first) > 1 and first[-2].isalpha() and second[:1].islower():
+    drop_hyphen, appended = continuation(first[-TAIL:], second, vocabulary)
+    return (first[:-1] if drop_hyphen else first) + appended
+
+
+#: How much of a paragraph's end `continuation` reads: more than its last word (no word is longer).
+TAIL = 100
+
+
+def continuation(tail: str, second: str, vocabulary: set[str]) -> tuple[bool, str]:
+    """How the line `second` goes on from a paragraph whose text ends in `tail`: whether the
+    paragraph's final hyphen is dropped, and what is appended. Only the end is read, so that a
+    paragraph of many lines is joined in time linear in its length."""
+    if tail.endswith("-") and len(tail) > 1 and tail[-2].isalpha() and second[:1].islower():
         next_word = second.split(" ", 1)[0]
         if next_word in _COMPOUND_ELLIPSIS_NEXT:
-            return f"{first} {second}"
-        head = _WORD.findall(first)[-1] if _WORD.findall(first) else ""
-        tail = _WORD.match(second)
-        whole = (head + (tail.group(0) if tail else "")).lower()
-        return first[:-1] + second if whole in vocabulary else first + second
-    return f"{first} {second}"
+            return False, f" {second}"
+        words = _WORD.findall(tail)
+        head = words[-1] if words else ""
+        start = _WORD.match(second)
+        whole = (head + (start.group(0) if start else "")).lower()
+        return whole in vocabulary, second
+    return False, f" {second}"
 
 
 def vocabulary(lines: list[Line]) -> set[str]:

@@ -133,16 +133,26 @@ def _paginates(chain: list[_PageNumber], position: list[int]) -> bool:
 
 
 def _longest_chain(candidates: list[_PageNumber]) -> list[_PageNumber]:
+    """The longest run of candidates in text order whose numbers rise by 1 to MAX_PAGE_STEP (with
+    the same page count); of equally long ones, the one that links the earliest candidates."""
     best: list[int] = []
     previous: list[int | None] = []
+    # Per (page count, number): the longest chain ending in a candidate of that number so far,
+    # and the earliest such candidate. Looking a candidate's predecessors up here, instead of
+    # among all earlier candidates, keeps a text of many number-like lines linear.
+    ending: dict[tuple[int | None, int], tuple[int, int]] = {}
     for j, item in enumerate(candidates):
-        best.append(1)
-        previous.append(None)
-        for i in range(j):
-            earlier = candidates[i]
-            step = item.number - earlier.number
-            if earlier.total == item.total and 1 <= step <= MAX_PAGE_STEP and best[i] + 1 > best[j]:
-                best[j], previous[j] = best[i] + 1, i
+        links = [
+            ending[key]
+            for step in range(1, MAX_PAGE_STEP + 1)
+            if (key := (item.total, item.number - step)) in ending
+        ]
+        length, link = max(links, key=lambda found: (found[0], -found[1]), default=(0, None))
+        best.append(length + 1)
+        previous.append(link)
+        key = (item.total, item.number)
+        if key not in ending or ending[key][0] < length + 1:
+            ending[key] = (length + 1, j)
     if not best:
         return []
     cursor: int | None = max(range(len(best)), key=best.__getitem__)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,8 +12,8 @@ from ingest.cleaning import clean_lines
 from ingest.document import INGEST_VERSION, Chunk, DocumentMeta, IngestError, LoadedDocument
 from ingest.laws import find_laws, law_labels
 from ingest.metadata import MetaOverrides, apply_overrides, detect_metadata
-from ingest.sections import PlacedBlock, section_blocks
-from ingest.tables import build_tables, chunk_tables, spacing_of
+from ingest.sections import section_blocks
+from ingest.tables import PlacedTables, build_tables, chunk_tables, spacing_of
 from settings import IngestSettings
 
 
@@ -43,12 +44,15 @@ def process_document(
         min_words=settings.chunk_min_words,
     )
     ids = [chunk_id(loaded.sha256, ordinal) for ordinal in range(len(spans))]
+    starts = [span.start for span in spans]
 
     def chunk_at(offset: int) -> str | None:
-        return next((i for i, s in zip(ids, spans, strict=True) if s.start <= offset < s.end), None)
+        position = bisect_right(starts, offset) - 1
+        return ids[position] if position >= 0 and offset < spans[position].end else None
 
+    tables = PlacedTables(sectioned.blocks)
     chunks = [
-        _chunk(loaded, meta, sectioned.text, chunk_id, span, sectioned.blocks, chunk_at)
+        _chunk(loaded, meta, sectioned.text, chunk_id, span, tables, chunk_at)
         for chunk_id, span in zip(ids, spans, strict=True)
     ]
     return ProcessedDocument(meta, sectioned.text, chunks)
@@ -79,7 +83,7 @@ def _chunk(
     text: str,
     chunk_id: str,
     span: Span,
-    blocks: list[PlacedBlock],
+    tables: PlacedTables,
     chunk_at: Callable[[int], str | None],
 ) -> Chunk:
     start, end = span.start, span.end
@@ -98,5 +102,5 @@ def _chunk(
         laws=law_labels(find_laws(body)),
         text=body,
         units=[(unit_start - start, unit_end - start) for unit_start, unit_end in span.units],
-        tables=chunk_tables(blocks, start, end, chunk_at),
+        tables=chunk_tables(tables, start, end, chunk_at),
     )

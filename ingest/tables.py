@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -666,20 +667,36 @@ def _grouped(lines: list[_BlockLine]) -> Iterator[tuple[int, list[_BlockLine]]]:
 # --- chunks -------------------------------------------------------------------------------------
 
 
+class PlacedTables:
+    """A document's tables in order, so that each chunk finds its own by bisection: a pass over
+    every block for every chunk was quadratic in the document's length."""
+
+    def __init__(self, blocks: list[PlacedBlock]) -> None:
+        self._placed = [
+            (placed, placed.block.table)
+            for placed in blocks
+            if isinstance(placed.block, TableBlock) and placed.block.table is not None
+        ]
+        self._ends = [placed.end for placed, _ in self._placed]
+
+    def overlapping(self, start: int, end: int) -> Iterator[tuple[PlacedBlock, Table]]:
+        """The tables that [start, end) of the rendered text holds part of, in order."""
+        for position in range(bisect_right(self._ends, start), len(self._placed)):
+            placed, table = self._placed[position]
+            if placed.start >= end:
+                return
+            yield placed, table
+
+
 def chunk_tables(
-    blocks: list[PlacedBlock], start: int, end: int, chunk_at: Callable[[int], str | None]
+    tables_placed: PlacedTables, start: int, end: int, chunk_at: Callable[[int], str | None]
 ) -> list[Table]:
     """The tables of the chunk over [start, end) of the rendered text, with spans into the chunk's
     text. A table cut between chunks keeps, in each part, the rows that part holds; a part
     without the header names the chunk that has it (``chunk_at``: the chunk at an offset)."""
     tables: list[Table] = []
-    for placed in blocks:
-        block = placed.block
-        if not isinstance(block, TableBlock) or block.table is None:
-            continue
-        if placed.end <= start or placed.start >= end:
-            continue
-        table = block.table.shifted(placed.start - start)
+    for placed, whole in tables_placed.overlapping(start, end):
+        table = whole.shifted(placed.start - start)
         size = end - start
         rows = [row for row in table.rows if row.span[0] >= 0 and row.span[1] <= size]
         header = table.header_span

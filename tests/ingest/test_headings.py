@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from ingest.headings import words_and_beginnings
 from tests.ingest.structure_helpers import section_holding, sections_of
 
 DECISION = "Socialnämnden godkänner den ekonomiska uppföljningen per november 2025."
@@ -163,3 +164,13 @@ def test_a_heading_printed_twice_is_one() -> None:
     text = "\n".join(["2 Ekonomi", *PROSE, "D R I F T B U D G E T", "2.1 Driftbudget", DEMENS])
     assert section_holding(text, PROSE[0]) == ("2 Ekonomi",)
     assert section_holding(text, DEMENS) == ("2 Ekonomi", "2.1 Driftbudget")
+
+
+def test_a_run_of_letters_longer_than_any_word_spells_no_heading() -> None:
+    """Its beginnings are not kept: they grew with the square of its length (5 GB for a text of
+    one 100,000-letter "word")."""
+    runaway = "a" * 10_000
+    starts = words_and_beginnings({"balansräkningen", runaway})
+    assert "balansräkningen" in starts and "balans" in starts
+    assert not any(start.startswith("aaaa") for start in starts)
+    assert len(starts) == len("balansräkningen") - 4 + 1
