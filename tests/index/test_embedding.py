@@ -10,6 +10,7 @@ default embedder asks the engine itself for question vectors and the rebuilt mod
 from __future__ import annotations
 
 import re
+import threading
 import time
 
 import numpy as np
@@ -184,6 +185,30 @@ def test_the_default_asks_the_engine_for_questions_and_the_rebuilt_model_for_pas
     assert np.array_equal(default.embed_passages(first), rebuilt.embed_passages(first))
     default.embed_passages(passages[3:5])
     assert loads == ["rebuilt"]
+
+
+def test_a_question_does_not_wait_while_the_passage_model_loads(
+    rebuilt: SentenceTransformerEmbedder,
+) -> None:
+    loading, release, loaded = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_load() -> SentenceTransformerEmbedder:
+        loading.set()
+        release.wait(60)
+        loaded.set()
+        return rebuilt
+
+    default = E5Embedder(slow_load)
+    upload = threading.Thread(target=default.embed_passages, args=(["Budget 2024"],))
+    upload.start()
+    assert loading.wait(60)
+    try:
+        asked = default.embed_query("Vem ansvarar för äldreomsorgen?")
+        answered_while_loading = not loaded.is_set()
+    finally:
+        release.set()
+        upload.join(60)
+    assert answered_while_loading and asked.shape == (384,)
 
 
 def test_another_query_prefix_or_cpu_keeps_questions_in_sentence_transformers(
