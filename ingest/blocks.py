@@ -26,6 +26,7 @@ from ingest.headings import (
     paragraph_line,
     words_and_beginnings,
 )
+from ingest.lines import text_lines_after
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table"]
 
@@ -237,16 +238,13 @@ class _Numbering:
         self.top = int(number.rstrip(".").split(".")[0])
 
 
-# The neighbours are looked for from every line: by position, since a slice would copy the rest of
-# the document each time (quadratic in its length).
 def _next_text(lines: list[Line], index: int) -> Line | None:
-    for position in range(index + 1, len(lines)):
-        if lines[position].text:
-            return lines[position]
-    return None
+    following = _next_text_index(lines, index)
+    return None if following is None else lines[following]
 
 
 def _previous_text(lines: list[Line], index: int) -> Line | None:
+    # By position, as `text_lines_after`: a reversed slice would copy the document at every line.
     for position in range(index - 1, -1, -1):
         if lines[position].text:
             return lines[position]
@@ -396,10 +394,7 @@ def _starts_body(text: str) -> bool:
 
 
 def _next_text_index(lines: list[Line], index: int) -> int | None:
-    for following in range(index + 1, len(lines)):
-        if lines[following].text:
-            return following
-    return None
+    return next(text_lines_after(lines, index), None)
 
 
 def _runs_on(text: str) -> bool:

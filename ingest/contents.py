@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 
 from ingest.headings import is_letter_spaced
-from ingest.lines import Line, Listing
+from ingest.lines import Line, Listing, text_lines_after
 
 _TITLE = re.compile(r"^#*\s*innehåll(?:sförteckning)?\s*:?$", re.IGNORECASE)
 _LEADER = r"(?:\.{2,}|…{2,}|(?:\. ){3,})\s*\d{1,3}"
@@ -97,10 +97,7 @@ def _starts_untitled_block(lines: list[Line], index: int) -> bool:
     """Dotted entries, or a protocol's list of paragraphs ("§ 107 Internkontrollplan 2026 6"),
     with another one of their kind within the next lines."""
     text = lines[index].text
-    # The next three lines with text, found without copying the rest of the document (done
-    # for every line, a copy made the document's reading quadratic in its length).
-    texts = (lines[i].text for i in range(index + 1, len(lines)))
-    following = list(islice((text for text in texts if text), 3))
+    following = [lines[i].text for i in islice(text_lines_after(lines, index), 3)]
     if _DOTTED_START.search(text):
         return any(_DOTTED.search(other) for other in following)
     if _PARAGRAPH_ENTRY.match(text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 #: What ends a sentence, and so a paragraph's last line.
@@ -31,3 +32,10 @@ class Line:
     #: The line reaches the right margin and the next one goes on with a name ("… behöver
     #: Region" / "Halland också …"): one sentence, although the next line starts with a capital.
     runs_on: bool = False
+
+
+def text_lines_after(lines: list[Line], index: int) -> Iterator[int]:
+    """The positions of the lines after `index` that hold text, in order. By position: this is
+    asked at every line, and a slice would copy the rest of the document each time (quadratic in
+    its length)."""
+    return (position for position in range(index + 1, len(lines)) if lines[position].text)
