@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.terms import Term, TermNormaliser, present
+from assistant.terms import TERMS_VERSION, Term, TermNormaliser, present
 from index.catalog import remove_interrupted_writes_of, write_atomically
 from index.plan_index import SearchHit
 from index.unit_vectors import embedding_texts
@@ -116,7 +116,12 @@ class EvidenceScorer:
     def save(self, file: Path, fingerprint: str) -> None:
         """Keep the term counts for the index with `fingerprint`, so the next start need not
         read every unit again."""
-        saved = {"fingerprint": fingerprint, "units": self._units, "frequency": self._frequency}
+        saved = {
+            "fingerprint": fingerprint,
+            "terms": TERMS_VERSION,
+            "units": self._units,
+            "frequency": self._frequency,
+        }
         # What a crash between an earlier save's write and rename left would stay for good: the
         # save after the restart (the counts are stale then) removes it. A save under way in
         # another process at this moment fails; that process counts again at its next start.
@@ -125,12 +130,13 @@ class EvidenceScorer:
 
     def load(self, file: Path, fingerprint: str, chunks: list[Chunk]) -> bool:
         """Take the term counts saved for the index with `fingerprint`, whose chunks are `chunks`;
-        False (and nothing taken) if none are saved for it."""
+        False (and nothing taken) if none are saved for it, or they count the terms of another
+        `TERMS_VERSION`."""
         try:
             saved = json.loads(file.read_bytes())
         except (OSError, ValueError):
             return False
-        if saved.get("fingerprint") != fingerprint:
+        if saved.get("fingerprint") != fingerprint or saved.get("terms") != TERMS_VERSION:
             return False
         self._frequency, self._units = Counter(saved["frequency"]), int(saved["units"])
         self._fitted = {chunk.id: chunk for chunk in chunks}

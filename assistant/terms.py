@@ -4,13 +4,16 @@ A question and a plan rarely use the same inflection ("akutboendet" / "akutboend
 "matlåda") and often compound differently ("demensplatser" / "platser för personer med demens").
 Every word is reduced to a term: its base form (simplemma's Swedish dictionary; for a compound
 the dictionary does not know, the base forms of its two known parts, `ingest.compounds`:
-"demensplatser" → "demens" + "plats"), then stemmed (Snowball), which merges what the dictionary
-leaves apart.
+"demensplatser" → "demens" + "plats"; for a word it neither knows nor splits, the base form its
+ending suggests: "högkostnadsskyddet" → "högkostnadsskydd"), then stemmed (Snowball), which merges
+what the dictionary leaves apart.
 
 A question term is *present* in a text when the text has the term itself, the noun of its verb or
 the verb of its noun ("investerar" / "investeringar", "betalas ut" / "utbetalning"), a compound
 ending in it ("avgift" in "omsorgsavgiften"), or, for a compound term, all its parts
-("demensplats" in "platser för demens").
+("demensplats" in "platser för demens", "spelautomater" in "automatspel"). A compound the
+dictionary knows as a word is split too, but its parts only meet another compound's parts: such a
+split can be chance ("fort|satt"), so they are no words of the text.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ QUESTION_WORDS = frozenset(
         "regionen regionens landsting nya ny nytt heter kostar kosta tror trodde ville"
     ).split()
 )
+#: The version of how words become terms: word rarities saved by another version count other
+#: forms, so they are counted again. Bump it with any change to `TermNormaliser`'s forms.
+TERMS_VERSION = 2
 _WORD = re.compile(r"\w+(?:-\w+)*")
 #: The shortest first part of a hyphenated compound that stands for something alone ("e-tjänster"
 #: has none).
@@ -49,6 +55,9 @@ class Term:
 
     form: str
     parts: tuple[str, ...] = ()
+    #: The dictionary knows the whole word, so its parts may be a split by chance ("fort|satt"):
+    #: they stand only for a compound's parts, never for a word of their own (`present`).
+    known: bool = False
 
 
 class TermNormaliser:
@@ -66,7 +75,8 @@ class TermNormaliser:
         found: set[str] = set()
         for term in self.terms(text):
             found.add(term.form)
-            found.update(term.parts)
+            # A dictionary word's parts may be a split by chance ("fort|satt", "verksam|heter").
+            found.update(map(_part_only, term.parts) if term.known else term.parts)
         return found
 
     def _term(self, word: str) -> Term:
@@ -81,14 +91,18 @@ class TermNormaliser:
                 ):  # "e-tjänster": no part stands for it alone
                     return Term(joined)
                 return Term(joined, (self._modifier(modifier), self._base(head)))
-        if simplemma.is_known(word, lang=LANGUAGE):
-            return Term(self._stem(simplemma.lemmatize(word, lang=LANGUAGE)))
         split = compound_parts(word)
+        known = simplemma.is_known(word, lang=LANGUAGE)
+        if known:
+            form = self._stem(simplemma.lemmatize(word, lang=LANGUAGE))
+        elif split is None:  # "högkostnadsskyddet": inflected by its ending, like "skyddet"
+            return Term(self._stem(simplemma.lemmatize(word, lang=LANGUAGE, greedy=True)))
+        else:
+            form = self._stem(split[0] + simplemma.lemmatize(split[1], lang=LANGUAGE))
         if split is None:
-            return Term(self._stem(word))
+            return Term(form)
         modifier, head = split
-        compound = self._stem(modifier + simplemma.lemmatize(head, lang=LANGUAGE))
-        return Term(compound, (self._modifier(modifier), self._base(head)))
+        return Term(form, (self._modifier(modifier), self._base(head)), known)
 
     def _modifier(self, modifier: str) -> str:
         """A compound's first part without its linking s ("läkemedels" → "läkemedel")."""
@@ -99,6 +113,12 @@ class TermNormaliser:
 
     def _stem(self, word: str) -> str:
         return str(self._stemmer.stemWord(word))
+
+
+def _part_only(part: str) -> str:
+    """How a part of a word the dictionary knows is kept among a text's forms: marked, so that
+    it matches a question compound's part but no question word, as a form or as an ending."""
+    return f"{part}|"
 
 
 def content_words(text: str) -> Iterable[str]:
@@ -135,6 +155,6 @@ def present(term: Term, forms: set[str]) -> bool:
     the term itself, all its compound parts, or a compound of the text ending in it."""
     if term.form in forms or _derived(term.form, forms):
         return True
-    if term.parts and all(part in forms for part in term.parts):
+    if term.parts and all(part in forms or _part_only(part) in forms for part in term.parts):
         return True
     return len(term.form) >= MIN_PART and any(form.endswith(term.form) for form in forms)

@@ -3,10 +3,11 @@ for the next start. They must equal a count over the whole index every time."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from assistant.evidence import EvidenceScorer
-from assistant.terms import TermNormaliser
+from assistant.terms import TERMS_VERSION, TermNormaliser
 from ingest.document import Chunk, LoadedDocument
 from ingest.pipeline import process_document
 from settings import IngestSettings
@@ -82,3 +83,12 @@ def test_saved_rarities_are_taken_only_for_their_index(tmp_path: Path) -> None:
     assert rarities(loaded) == rarities(counted(one))
     assert not scorer().load(file, "fingerprint-2", one)
     assert not scorer().load(tmp_path / "missing.json", "fingerprint-1", one)
+
+
+def test_rarities_saved_by_another_terms_version_are_counted_again(tmp_path: Path) -> None:
+    one = chunks_of(ONE, "a.txt", tmp_path)
+    file = tmp_path / "cache" / "rarities.json"
+    counted(one).save(file, "fingerprint-1")
+    saved = json.loads(file.read_text(encoding="utf-8"))
+    file.write_text(json.dumps(saved | {"terms": TERMS_VERSION - 1}), encoding="utf-8")
+    assert not scorer().load(file, "fingerprint-1", one)
