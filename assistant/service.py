@@ -299,10 +299,18 @@ class Assistant:
         texts: list[str] = []
         citations: list[Citation] = []
         for ordinal, answer in zip(PART_NAMES, answers, strict=False):
+            if answer.refused:
+                texts.append(self._templates["part_silent"].format(ordinal=ordinal))
+                continue
+            earlier = _markers_of(answer.citations, citations)
+            if earlier is not None:  # the same quotes again: pointed to, not repeated
+                markers = ", ".join(f"[{marker}]" for marker in earlier)
+                pointer = self._templates["part_quoted"]
+                texts.append(pointer.format(ordinal=ordinal, markers=markers))
+                continue
             renumbered = _renumber(answer, offset=len(citations))
             citations.extend(renumbered.citations)
-            silent = self._templates["part_silent"].format(ordinal=ordinal)
-            texts.append(silent if answer.refused else renumbered.answer)
+            texts.append(renumbered.answer)
         refused = all(answer.refused for answer in answers)
         return Answer(
             question=question,
@@ -494,6 +502,16 @@ def _prefer_law_mentions(evidence: list[ScoredUnit]) -> list[ScoredUnit]:
     """For "which law" questions, quote sentences that name a law when there are any."""
     with_laws = [unit for unit in evidence if find_laws(unit.text)]
     return with_laws or evidence
+
+
+def _markers_of(quoted: list[Citation], earlier: list[Citation]) -> list[int] | None:
+    """The markers under which `earlier` already cites each of `quoted`'s quotes, or None if
+    some quote is new."""
+    cited = {(c.chunk_id, c.quote, c.header): c.id for c in earlier}
+    markers = [cited.get((c.chunk_id, c.quote, c.header)) for c in quoted]
+    if not markers or None in markers:
+        return None
+    return sorted({marker for marker in markers if marker is not None})
 
 
 def _renumber(answer: Answer, offset: int) -> Answer:

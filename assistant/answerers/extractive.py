@@ -58,6 +58,7 @@ class ExtractiveAnswerer:
     def _compose(self, chosen: list[ScoredUnit], question: str) -> Draft:
         lines: list[str | TableStatement] = []  # a small table takes in later rows of its own
         citations: list[Citation] = []
+        quoted: set[tuple[str, str]] = set()
         for _, units in groupby(chosen, key=lambda u: (u.chunk.path, paragraph_of(u.chunk))):
             group = list(units)
             lines.append(self._lead(group[0]))
@@ -73,6 +74,9 @@ class ExtractiveAnswerer:
                     continue
                 joined = None
                 quote = _quote(unit)
+                if (unit.chunk.path, quote) in quoted:  # a plan that says it twice is quoted once
+                    continue
+                quoted.add((unit.chunk.path, quote))
                 citations.append(Citation.of(marker, unit.chunk, quote))
                 bullet = "- " if unit.is_list_item else ""
                 lines.append(f"{bullet}{_WHITESPACE.sub(' / ', quote)} [{marker}]")

@@ -190,3 +190,21 @@ def test_text_in_a_plan_is_quoted_never_obeyed(tmp_path: Path, embedder: Embedde
     quoted = [c for c in about_it.citations + about_it.closest if "Ignorera" in c.quote]
     assert all(c.municipality == "Umeå" for c in quoted)
     assert_grounded(about_it, index)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Both parts are answered from the same passages.
+        "Skyddat boende i Norrtälje 2023: hur många dygn räknar de med och vad kostar ett dygn?",
+        # The plan states one of the assignments twice, word for word.
+        "Vilka långsiktiga mål har fullmäktige i Söderköping satt upp?",
+    ],
+)
+def test_an_answer_quotes_each_passage_once(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    quoted = [(c.chunk_id, c.quote, c.header) for c in answer.citations]
+    assert len(quoted) == len(set(quoted))
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers == {c.id for c in answer.citations}
+    assert_grounded(answer, assistant.index)
