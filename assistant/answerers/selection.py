@@ -30,10 +30,23 @@ class EvidenceSelection:
         floor = answering[0].score - self._settings.margin
         keyed = {(unit.chunk.id, unit.index) for unit in judgement.keyed}
         chosen = [u for u in answering if u.score >= floor or (u.chunk.id, u.index) in keyed]
-        chosen = self._with_whole_lists(chosen[: self._settings.max_statements])
-        if judgement.expectation.expected is Expected.LIST and self._chunks is not None:
+        asks_list = judgement.expectation.expected is Expected.LIST
+        items = self._best_list_items(chosen) if asks_list else []
+        chosen = self._with_whole_lists(_unique(chosen[: self._settings.max_statements] + items))
+        if asks_list and self._chunks is not None:
             chosen = self._with_series(chosen, self._chunks)
         return in_plan_order(chosen)
+
+    def _best_list_items(self, chosen: list[ScoredUnit]) -> list[ScoredUnit]:
+        """For a list asked for whose best unit is a list item: the chosen items of its list,
+        beyond the statements' limit. They all answer: "vilka pensioner" has ten answering items
+        in a list of twenty, too long to quote whole, and four statements would cut them."""
+        best = chosen[0]
+        if not best.is_list_item:
+            return []
+        items = _list_around(best)
+        same = [u for u in chosen if u.chunk.id == best.chunk.id and u.index in items]
+        return same[: self._settings.max_list_items]
 
     def _with_series(self, chosen: list[ScoredUnit], chunks: ChunkLookup) -> list[ScoredUnit]:
         """A list asked for and answered from one of a series of numbered sections ("Mål 2"):
@@ -62,6 +75,10 @@ class EvidenceSelection:
             for index in wanted:
                 keyed.setdefault((unit.chunk.id, index), _sibling(unit, index))
         return list(keyed.values())
+
+
+def _unique(units: list[ScoredUnit]) -> list[ScoredUnit]:
+    return list({(unit.chunk.id, unit.index): unit for unit in units}.values())
 
 
 def in_plan_order(units: list[ScoredUnit]) -> list[ScoredUnit]:

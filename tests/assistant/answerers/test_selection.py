@@ -1,0 +1,64 @@
+"""Which answering units make the answer: the statements close to the best, with their lists.
+Units are scored by hand here (no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answerability import Judgement
+from assistant.answerers.selection import EvidenceSelection
+from assistant.evidence import ScoredUnit
+from assistant.expectation import Expectation, Expected
+from ingest.document import Chunk, LoadedDocument
+from ingest.pipeline import process_document
+from settings import AnswerSettings, IngestSettings
+
+INCOMES = ["garantipension", "delpension", "premiepension", "inkomst av tjänst", "sjukpenning"]
+PLAN = (
+    "Riktlinjer för avgifter 2025\n\nAvgiftsunderlag\n\n"
+    "Med avgiftsunderlag avses den nettoinkomst som den enskilde kan antas få.\n\n"
+    "Följande inkomster används vid beräkning av avgiftsunderlaget:\n\n"
+    + "\n".join(f"· {income}" for income in INCOMES)
+    + "\n\nFörmögenhet påverkar inte avgiftsunderlagets storlek.\n"
+)
+#: Fewer items than the list has: the list is too long to be quoted whole.
+SETTINGS = AnswerSettings(max_statements=2, max_list_items=4, margin=0.1)
+
+
+@pytest.fixture(scope="module")
+def chunk(tmp_path_factory: pytest.TempPathFactory) -> Chunk:
+    path = tmp_path_factory.mktemp("plans") / "avgifter.txt"
+    loaded = LoadedDocument(path=path, sha256="3" * 64, text=PLAN, paged=False)
+    (only,) = process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
+    return only
+
+
+def scored(chunk: Chunk, scores: dict[str, float]) -> list[ScoredUnit]:
+    """The units that start with the given texts, with the given scores, best first."""
+    units = []
+    for index, text in enumerate(chunk.unit_texts()):
+        for start, score in scores.items():
+            if text.lstrip("· ").startswith(start):
+                units.append(ScoredUnit(chunk, 1, index, score, score, 0.0))
+    return sorted(units, key=lambda unit: unit.score, reverse=True)
+
+
+def quoted(chunk: Chunk, expected: Expected, scores: dict[str, float]) -> list[str]:
+    answering = scored(chunk, scores)
+    judgement = Judgement(Expectation(expected), answering)
+    return [unit.text.lstrip("· ") for unit in EvidenceSelection(SETTINGS).select(judgement)]
+
+
+def test_a_list_asked_for_gets_every_answering_item_of_the_best_units_list(chunk: Chunk) -> None:
+    pensions = {"garantipension": 1.0, "premiepension": 0.99, "delpension": 0.98}
+    scores = pensions | {"Förmögenhet": 0.97, "Med avgiftsunderlag": 0.96}
+    chosen = quoted(chunk, Expected.LIST, scores)
+    assert set(pensions) <= set(chosen)
+    assert "Följande inkomster används vid beräkning av avgiftsunderlaget:" in chosen
+    assert "inkomst av tjänst" not in chosen  # the list is long: only what answers
+
+
+def test_other_questions_keep_the_statements_limit(chunk: Chunk) -> None:
+    scores = {"garantipension": 1.0, "premiepension": 0.99, "delpension": 0.98}
+    chosen = quoted(chunk, Expected.STATEMENT, scores)
+    assert "delpension" not in chosen
