@@ -46,6 +46,8 @@ MAX_TITLE_WORDS = 12
 _GUESSED_HEADINGS = frozenset({"title", "chapter"})
 _TOKEN = re.compile(r"\S+")
 _PROSE = re.compile(r"[.!?] [A-ZÅÄÖ]|: ")
+#: A row that sums the rows above it: "Summa investeringar, tkr", "Totalt".
+_SUM_ROW = re.compile(r"(?:summa|totalt?)\b", re.IGNORECASE)
 _UNIT = re.compile(
     r"\b(tkr|mnkr|mdkr|mkr|tusental kronor|kronor i tusental|miljoner kronor|procent)\b|%",
     re.IGNORECASE,
@@ -564,7 +566,7 @@ def _table_of(lines: list[str], found: _Found) -> tuple[Table, list[TextSpan]]:
     units += [span(i, i) for i in range(len(lines)) if i not in covered]
     table = Table(
         title=found.title,
-        unit=_unit(found.title, found.header.stub, header_text),
+        unit=_unit(found.title, found.header.stub, header_text) or _sum_unit(rows),
         stub=found.header.stub,
         columns=found.header.columns,
         rows=rows,
@@ -585,6 +587,14 @@ def _unit(*texts: str) -> str | None:
         if match:
             return match.group().lower()
     return None
+
+
+def _sum_unit(rows: list[TableRow]) -> str | None:
+    """The unit a table's closing sum row states ("Summa investeringar, tkr"): that of every row
+    it sums, when the header states none."""
+    if not rows or _SUM_ROW.match(rows[-1].label) is None:
+        return None
+    return _unit(rows[-1].label)
 
 
 def row_unit(table: Table, row: TableRow) -> str | None:

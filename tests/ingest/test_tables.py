@@ -170,6 +170,26 @@ def test_words_alone_head_columns_and_decide_a_split() -> None:
     assert row(table, "Nämnd och förvaltningsledning").cells == ["320", "410"]
 
 
+def test_a_closing_sum_row_states_the_unit_the_header_does_not() -> None:
+    _, table = only_table(
+        "Investeringar totalt per förvaltning\n"
+        "Nämnd 2026 2027 2028\n"
+        "Regionstyrelsen (RS) 130 100 99 600 85 750\n"
+        "Regionfastigheter (RFA) 862 000 1 560 000 2 070 000\n"
+        "Summa investeringar, tkr 1 322 220 1 976 161 2 494 040\n"
+    )
+    assert table.unit == "tkr"
+
+
+def test_a_unit_in_a_row_that_sums_nothing_is_that_rows_own() -> None:
+    _, table = only_table(
+        "Nyckeltal 2026 2027 2028\n"
+        "Investeringar (mnkr) 706 650 600\n"
+        "Självfinansieringsgrad i procent 61 72 80\n"
+    )
+    assert table.unit is None
+
+
 def test_label_value_list_under_a_caption_that_states_its_unit() -> None:
     _, table = only_table(
         "Nämndernas driftramar 2026 enligt kommunstyrelsens förslag (mnkr)\n"
