@@ -82,8 +82,9 @@ _QUOTE_MARKS = {
     **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u2032"), "'"),
 }
 #: A number written in groups of three ("654 848", "1 234 567"). The first group has 1–3 digits and
-#: no digit before it, so neighbouring years in a table row ("2023 2024") never merge.
-_GROUPED_NUMBER = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?![\d]|,\d)")
+#: no digit before it, so neighbouring years in a table row ("2023 2024") never merge, and is no
+#: decimal part ("3,2 318"); a dot leader may stand before it ("läkemedel .....2 900 kr").
+_GROUPED_NUMBER = re.compile(r"(?<!\d)(?<!\d[,.])\d{1,3}(?: \d{3})+(?![\d]|,\d)")
 _SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d) %")
 #: Citation markers in the answer text: "[1]", "[1, 2]", "[1-3]". They are not claims.
 _CITATION_MARKER = re.compile(r"\[\d+(?:\s*[-,]\s*\d+)*\]")

@@ -120,6 +120,7 @@ def answer(
         ("94,0 %", "94,0%"),
         ("konceptet ”Bostad först”", 'konceptet "Bostad först"'),
         ("Lag\u00a0(2018:2088)", "lag (2018:2088)"),
+        ("läkemedel .....2 900 kr", "läkemedel .....2900 kr"),
     ],
 )
 def test_normalise_makes_equal(left: str, right: str) -> None:
@@ -129,6 +130,7 @@ def test_normalise_makes_equal(left: str, right: str) -> None:
 def test_neighbouring_years_and_table_values_do_not_merge() -> None:
     assert normalise("Mål 2023 2024") == "mål 2023 2024"
     assert normalise("4 175 4 300 4 300") == "4175 4300 4300"
+    assert normalise("3,2 318 1.5 000") == "3,2 318 1.5 000"
 
 
 def test_contains_ignores_spacing_dashes_and_case() -> None:
