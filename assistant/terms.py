@@ -131,8 +131,9 @@ def content_words(text: str) -> Iterable[str]:
 
 
 #: The suffixes that make a noun of a verb's stem: "investerar" / "investering", "utreder" /
-#: "utredning", "satsar" / "satsning" (a question asks with the verb, a plan names the act).
-_ACTION_NOUN = ("ing", "ning")
+#: "utredning", "satsar" / "satsning" (a question asks with the verb, a plan names the act), or
+#: the act of a noun: "e-arkiv" / "e-arkivering".
+_ACTION_NOUN = ("ing", "ning", "ering")
 
 
 def _derived(form: str, forms: set[str]) -> bool:

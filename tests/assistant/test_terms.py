@@ -44,6 +44,7 @@ def test_inflections_meet(normaliser: TermNormaliser, first: str, second: str) -
         ("högkostnadsskyddet", "Högkostnadsskydd för läkemedel 2 900 kr", True),
         # A verb asked about, its noun in the plan, and the other way round.
         ("investerar", "Summa investeringar -4 450", True),
+        ("e-arkiv", "Kontoret ska inleda ett arbete inför att införa e-arkivering.", True),
         ("utredningen", "Nämnden utreder behovet.", True),
         ("satsar", "Satsningen på demensvården fortsätter.", True),
         # A particle verb's noun is a compound of the particle and the verb's noun.
