@@ -74,9 +74,11 @@ class AnswerabilityJudge:
         return Judgement(asked, answering, keyed, searched)
 
     def fits(self, unit: ScoredUnit, asked: Expectation) -> bool:
-        """Whether the unit holds the kind of value asked for, next to the question's focus."""
+        """Whether the unit holds the kind of value asked for, next to the question's focus; or,
+        for a law asked for, stands under a heading that names it."""
         context = unit_context(unit)
-        return _holds(unit.text, context, asked.expected) and self._names_focus(unit, asked)
+        holds = _holds(unit.text, context, asked.expected) or heading_names_law(unit, asked)
+        return holds and self._names_focus(unit, asked)
 
     def _labelled_values(
         self, judged: list[ScoredUnit], asked: Expectation
@@ -149,6 +151,15 @@ def _value_after(label: ScoredUnit, expected: Expected) -> ScoredUnit | None:
             return None
         return ScoredUnit(label.chunk, label.rank, index, label.score, label.dense, label.lexical)
     return None
+
+
+def heading_names_law(unit: ScoredUnit, asked: Expectation) -> bool:
+    """Whether a law is asked for and the unit's own heading names one that the unit does not:
+    "FN:s konvention om barnets rättigheter (SFS 2018:1197)" heads the sentences about it."""
+    if asked.expected not in (Expected.LAW, Expected.SFS) or not unit.chunk.section:
+        return False
+    heading = unit.chunk.section[-1]
+    return holds_expected(heading, asked.expected) and not holds_expected(unit.text, asked.expected)
 
 
 def unit_context(unit: ScoredUnit) -> str:

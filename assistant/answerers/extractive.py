@@ -13,10 +13,11 @@ import re
 from itertools import groupby
 
 from assistant.answer import Citation
-from assistant.answerability import Judgement
+from assistant.answerability import Judgement, heading_names_law
 from assistant.answerers.base import AnswerListener, AnswerRequest, Draft
 from assistant.answerers.selection import EvidenceSelection, in_plan_order
 from assistant.evidence import ScoredUnit
+from assistant.expectation import Expectation
 from assistant.table_answers import (
     ChunkLookup,
     TableStatement,
@@ -52,16 +53,28 @@ class ExtractiveAnswerer:
             draft = self._refusal(judgement, scope)
         else:
             chosen = focus_rows(chosen, judgement.answering[0], question, scope, self._chunks)
-            draft = self._compose(in_plan_order(with_lead_ins(chosen)), question)
+            asked = judgement.expectation
+            draft = self._compose(in_plan_order(with_lead_ins(chosen)), question, asked)
         return draft
 
-    def _compose(self, chosen: list[ScoredUnit], question: str) -> Draft:
+    def _compose(
+        self, chosen: list[ScoredUnit], question: str, asked: Expectation | None = None
+    ) -> Draft:
         lines: list[str | TableStatement] = []  # a small table takes in later rows of its own
         citations: list[Citation] = []
         quoted: set[tuple[str, str]] = set()
-        for _, units in groupby(chosen, key=lambda u: (u.chunk.path, paragraph_of(u.chunk))):
+
+        def source(unit: ScoredUnit) -> tuple[str, str | None, str | None]:
+            named = asked is not None and heading_names_law(unit, asked)
+            return (
+                unit.chunk.path,
+                paragraph_of(unit.chunk),
+                unit.chunk.section[-1] if named else None,
+            )
+
+        for (_, _, heading), units in groupby(chosen, key=source):
             group = list(units)
-            lines.append(self._lead(group[0]))
+            lines.append(self._lead(group[0], heading))
             joined: TableStatement | None = None
             for unit in group:
                 marker = len(citations) + 1
@@ -85,10 +98,13 @@ class ExtractiveAnswerer:
         )
         return Draft(text, refused=False, citations=citations)
 
-    def _lead(self, unit: ScoredUnit) -> str:
-        """ "Enligt Socialnämndens protokoll 2025-12-09, § 112 (Lomma kommun):"."""
+    def _lead(self, unit: ScoredUnit, heading: str | None = None) -> str:
+        """ "Enligt Socialnämndens protokoll 2025-12-09, § 112 (Lomma kommun):"; with the
+        heading the quotes stand under, when it names what they answer: "Enligt Regionplan …,
+        avsnittet ”FN:s konvention om barnets rättigheter (SFS 2018:1197)” (Region Dalarna):"."""
         chunk = unit.chunk
-        source = ", ".join(part for part in (chunk.title, paragraph_of(chunk)) if part)
+        section = self._templates["lead_section"].format(heading=heading) if heading else None
+        source = ", ".join(part for part in (chunk.title, paragraph_of(chunk), section) if part)
         owner = owner_of(chunk)
         if owner:
             return self._templates["lead"].format(source=source, organisation=owner)

@@ -32,6 +32,10 @@ Nämnderna får höja sina avgifter med högst de procenttal som anges nedan.
 
 Färdtjänst och sjukresor 5,0
 
+Barnkonventionen (SFS 2018:1197)
+
+FN:s konvention om barnets rättigheter gäller som lag i Sverige sedan år 2020.
+
 Brukarnöjdhet
 
 Brukaren känner sig trygg med hemtjänstens personal, andel (%) enligt brukarundersökningen.
@@ -87,6 +91,9 @@ def unit(chunks: list[Chunk], start: str, score: float = 0.95) -> ScoredUnit:
         ("När öppnar det nya kontoret?", ["Socialkontoret har sin postadress"], False),
         # A bare value whose unit the statement before it names.
         ("Hur mycket får avgiften för färdtjänst höjas?", ["Färdtjänst och sjukresor"], True),
+        # A law asked for: named by the heading the unit stands under.
+        ("Vilket SFS-nummer har barnkonventionen?", ["FN:s konvention"], True),
+        ("Vilken lag styr demensvården?", ["Satsningen på demensvården"], False),
         # A statement cannot be checked: the score decides.
         ("Vad gör nämnden inom demensvården?", ["Satsningen på demensvården"], True),
     ],
