@@ -46,6 +46,10 @@ class Judgement:
     keyed: list[ScoredUnit] = field(default_factory=list)
     #: A chunk of each document searched, best-ranked first: what a refusal names.
     searched: list[Chunk] = field(default_factory=list)
+    #: Headings of answering units that state part of the answer, to be named with the quotes:
+    #: a law's ("Barnkonventionen (SFS 2018:1197)"), or a label and its value whose label is
+    #: what is asked about ("Vår vision: GLOBAL LIVSSTIL, LOKALT LIV" for "vad är … vision?").
+    stating: frozenset[str] = frozenset()
 
     @property
     def answerable(self) -> bool:
@@ -71,7 +75,12 @@ class AnswerabilityJudge:
         answering = _unique(pairs + [u for u in evidence if self.fits(u, asked)])
         key = self._key_terms(question)
         keyed = [u for u in answering if self._holds_terms(u, key)]
-        return Judgement(asked, answering, keyed, searched)
+        stating = {
+            unit.chunk.section[-1]
+            for unit in answering
+            if heading_names_law(unit, asked) or self._labels_terms(unit, key[:1])
+        }
+        return Judgement(asked, answering, keyed, searched, frozenset(stating))
 
     def fits(self, unit: ScoredUnit, asked: Expectation) -> bool:
         """Whether the unit holds the kind of value asked for, next to the question's focus; or,
@@ -112,6 +121,15 @@ class AnswerabilityJudge:
             return []
         floor = self._settings.key_term_share * weighted[0].weight
         return [term.term for term in weighted if term.weight >= floor]
+
+    def _labels_terms(self, unit: ScoredUnit, terms: list[Term]) -> bool:
+        """Whether the unit's heading is a label and its value ("Vår vision: …") whose label
+        holds every one of `terms` (the question's rarest: "vision", not "Norrtälje")."""
+        label, colon, value = (own_heading(unit) or "").partition(": ")
+        if not (colon and value.strip() and terms):
+            return False
+        forms = self._scorer.forms(label)
+        return all(present(term, forms) for term in terms)
 
     def _holds_terms(self, unit: ScoredUnit, terms: list[Term]) -> bool:
         forms = self._scorer.unit_forms(unit.chunk)[unit.index]
@@ -156,10 +174,17 @@ def _value_after(label: ScoredUnit, expected: Expected) -> ScoredUnit | None:
 def heading_names_law(unit: ScoredUnit, asked: Expectation) -> bool:
     """Whether a law is asked for and the unit's own heading names one that the unit does not:
     "FN:s konvention om barnets rättigheter (SFS 2018:1197)" heads the sentences about it."""
-    if asked.expected not in (Expected.LAW, Expected.SFS) or not unit.chunk.section:
+    heading = own_heading(unit)
+    if asked.expected not in (Expected.LAW, Expected.SFS) or heading is None:
         return False
-    heading = unit.chunk.section[-1]
     return holds_expected(heading, asked.expected) and not holds_expected(unit.text, asked.expected)
+
+
+def own_heading(unit: ScoredUnit) -> str | None:
+    """The innermost heading of the unit, unless it is only the document's title ("Riktlinjer
+    för handläggning enligt socialtjänstlagen" over the whole of it)."""
+    heading = unit.chunk.section[-1] if unit.chunk.section else None
+    return heading if heading != unit.chunk.title else None
 
 
 def unit_context(unit: ScoredUnit) -> str:

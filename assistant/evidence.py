@@ -154,6 +154,9 @@ class EvidenceScorer:
     def _forms_of(self, chunk: Chunk) -> list[set[str]]:
         return [self._normaliser.forms(text) for text in embedding_texts(chunk)]
 
+    def forms(self, text: str) -> set[str]:
+        return self._normaliser.forms(text)
+
     def term(self, word: str) -> Term:
         return self._normaliser.term(word)
 

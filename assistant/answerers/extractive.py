@@ -13,11 +13,10 @@ import re
 from itertools import groupby
 
 from assistant.answer import Citation
-from assistant.answerability import Judgement, heading_names_law
+from assistant.answerability import Judgement
 from assistant.answerers.base import AnswerListener, AnswerRequest, Draft
 from assistant.answerers.selection import EvidenceSelection, in_plan_order
 from assistant.evidence import ScoredUnit
-from assistant.expectation import Expectation
 from assistant.table_answers import (
     ChunkLookup,
     TableStatement,
@@ -53,23 +52,24 @@ class ExtractiveAnswerer:
             draft = self._refusal(judgement, scope)
         else:
             chosen = focus_rows(chosen, judgement.answering[0], question, scope, self._chunks)
-            asked = judgement.expectation
-            draft = self._compose(in_plan_order(with_lead_ins(chosen)), question, asked)
+            stating = judgement.stating
+            draft = self._compose(in_plan_order(with_lead_ins(chosen)), question, stating)
         return draft
 
     def _compose(
-        self, chosen: list[ScoredUnit], question: str, asked: Expectation | None = None
+        self, chosen: list[ScoredUnit], question: str, stating: frozenset[str] = frozenset()
     ) -> Draft:
         lines: list[str | TableStatement] = []  # a small table takes in later rows of its own
         citations: list[Citation] = []
         quoted: set[tuple[str, str]] = set()
 
         def source(unit: ScoredUnit) -> tuple[str, str | None, str | None]:
-            named = asked is not None and heading_names_law(unit, asked)
+            """The document, the protocol's paragraph, and the heading to name, if any."""
+            heading = unit.chunk.section[-1] if unit.chunk.section else None
             return (
                 unit.chunk.path,
                 paragraph_of(unit.chunk),
-                unit.chunk.section[-1] if named else None,
+                heading if heading in stating else None,
             )
 
         for (_, _, heading), units in groupby(chosen, key=source):

@@ -32,6 +32,10 @@ Nämnderna får höja sina avgifter med högst de procenttal som anges nedan.
 
 Färdtjänst och sjukresor 5,0
 
+Vår vision: TRYGGHET FÖR ALLA
+
+Kommunen har en vision om framtiden för alla som bor och verkar här.
+
 Barnkonventionen (SFS 2018:1197)
 
 FN:s konvention om barnets rättigheter gäller som lag i Sverige sedan år 2020.
@@ -149,3 +153,20 @@ def test_once_answerable_every_fitting_unit_is_offered(
     ]
     judgement = judge.judge("Hur mycket får verksamheterna enligt driftbudgeten?", evidence)
     assert [u.text.split()[0] for u in judgement.answering] == ["Individ", "Vård"]
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "named"),
+    [
+        ("Vilket SFS-nummer har barnkonventionen?", "FN:s konvention", "Barnkonventionen"),
+        ("Vad är kommunens vision?", "Kommunen har en vision", "Vår vision: TRYGGHET FÖR ALLA"),
+        ("Vad gör nämnden inom demensvården?", "Satsningen på demensvården", None),
+    ],
+)
+def test_a_heading_that_states_the_answer_is_to_be_named(
+    judge: AnswerabilityJudge, chunks: list[Chunk], question: str, start: str, named: str | None
+) -> None:
+    """A law's heading, or a label and its value whose label is what is asked about."""
+    judgement = judge.judge(question, [unit(chunks, start)])
+    assert judgement.answerable
+    assert [h.split(" (")[0] for h in judgement.stating] == ([named] if named else [])

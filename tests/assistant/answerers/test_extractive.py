@@ -22,11 +22,12 @@ LAW_PLAN = (
 )
 
 
-def test_a_law_named_by_the_heading_is_named_with_the_quote(tmp_path: Path) -> None:
+def test_a_heading_that_states_the_answer_is_named_in_the_lead(tmp_path: Path) -> None:
     loaded = LoadedDocument(path=tmp_path / "plan.txt", sha256="4" * 64, text=LAW_PLAN, paged=False)
     (chunk,) = process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
     (sentence,) = scored(chunk, {"FN:s konvention": 0.9})
-    judgement = Judgement(Expectation(Expected.SFS), [sentence])
+    heading = "Barnkonventionen (SFS 2018:1197)"
+    judgement = Judgement(Expectation(Expected.SFS), [sentence], stating=frozenset({heading}))
     request = AnswerRequest("Vilket SFS-nummer har barnkonventionen?", Scope(None, None), judgement)
     draft = check_grounding(ExtractiveAnswerer(AnswerSettings()).answer(request))
     assert "avsnittet ”Barnkonventionen (SFS 2018:1197)”" in draft.text.splitlines()[0]
