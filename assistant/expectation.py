@@ -71,7 +71,7 @@ _W = r"[\wåäöÅÄÖ-]+"
 #: Nouns that name money: "vad är avgiften", "hur stor är budgeten", "vilken skattesats".
 _MONEY_NOUN = (
     r"(?:\w*(?:budget|(?<!prog)(?<!diag)ram|anslag|kostnad|avgift|taxa|pris|hyra|ersättning"
-    r"|arvode|lön|norm|bidrag|peng|belopp|intäkt|skatt|skattesats|utdebitering|resultat"
+    r"|arvode|lön|norm|bidrag|peng|belopp|intäkt|skatt|resultat"
     r"|överskott|underskott|investering|summa)(?:en|et|er|erna|ar|arna|n|na|s|ens|ets|e)?)"
 )
 #: Title nouns whose holder is a person: "vem är regiondirektör", "vad heter ordföranden".
@@ -127,6 +127,12 @@ _RULES: tuple[tuple[re.Pattern[str], Expected], ...] = tuple(
         (
             rf"vad (?:får|ska|måste) (?:man|en {_W}|jag|vi|den {_W}) (?:\w+ )?betala\b",
             Expected.AMOUNT,
+        ),
+        (
+            # A tax rate is stated as a share ("11,40 procent") or as money ("11,71 kronor").
+            r"(?:vad|vilken|vilket|hur hög|hur högt|hur stor) (?:\w+ ){0,5}?"
+            r"\w*(?:skattesats|utdebitering)\w*",
+            Expected.QUANTITY,
         ),
         (
             # The money noun is the kind of answer, not its focus: a plan says "resultat" where

@@ -17,7 +17,9 @@ from assistant.expectation import Expected, expectation, holds_expected
         ("Vad kostar ett månadskort på länstrafiken?", Expected.AMOUNT, "månadskort"),
         ("Vad ska den nya depån kosta totalt?", Expected.AMOUNT, None),
         ("Vad hade socialnämnden för budget 2017?", Expected.AMOUNT, None),
-        ("Vilken skattesats har regionen 2026?", Expected.AMOUNT, None),
+        # A tax rate is a share ("11,40 procent") or money ("11,71 kronor").
+        ("Vilken skattesats har regionen 2026?", Expected.QUANTITY, None),
+        ("Hur hög är utdebiteringen i Uppsala?", Expected.QUANTITY, None),
         ("Vad heter det politiska program som styr kommunen?", Expected.STATEMENT, None),
         ("Hur stor andel av brukarna känner sig trygga?", Expected.SHARE, None),
         ("Med hur många procent räknades lönerna upp?", Expected.SHARE, None),
