@@ -221,9 +221,12 @@ class Assistant:
         plan_years = self.plan_years(scope.organisation)
         # A comparison's sides are its parts; a plain question of several parts is split.
         parts = [query] if intent.compare else question_parts(query)
-        answers = [
-            self._answer_part(question, intent, scope, part, plan_years, listener) for part in parts
-        ]
+        answers: list[Answer] = []
+        for part in parts:
+            quoted = frozenset((c.file, c.quote) for answer in answers for c in answer.citations)
+            answers.append(
+                self._answer_part(question, intent, scope, part, plan_years, listener, quoted)
+            )
         if len(answers) == 1:
             return answers[0]
         return self._joined(question, answers)
@@ -236,6 +239,7 @@ class Assistant:
         query: str,
         plan_years: list[int],
         listener: AnswerListener | None = None,
+        quoted: frozenset[tuple[str, str]] = frozenset(),
     ) -> Answer:
         hits, evidence, must_mention = self.evidence(intent, scope, query, plan_years)
         judgement = self._judge.judge(query, evidence)
@@ -246,7 +250,7 @@ class Assistant:
                 intent, scope, query, plan_years, widened=True
             )
             judgement = self._judge.judge(query, evidence)
-        draft = self._drafted(AnswerRequest(query, scope, judgement), listener)
+        draft = self._drafted(AnswerRequest(query, scope, judgement, quoted), listener)
         if draft.refused and must_mention and not evidence:
             draft = Draft(
                 self._templates["not_indexed_year"].format(
@@ -507,8 +511,8 @@ def _prefer_law_mentions(evidence: list[ScoredUnit]) -> list[ScoredUnit]:
 def _markers_of(quoted: list[Citation], earlier: list[Citation]) -> list[int] | None:
     """The markers under which `earlier` already cites each of `quoted`'s quotes, or None if
     some quote is new."""
-    cited = {(c.chunk_id, c.quote, c.header): c.id for c in earlier}
-    markers = [cited.get((c.chunk_id, c.quote, c.header)) for c in quoted]
+    cited = {(c.file, c.quote, c.header): c.id for c in earlier}
+    markers = [cited.get((c.file, c.quote, c.header)) for c in quoted]
     if not markers or None in markers:
         return None
     return sorted({marker for marker in markers if marker is not None})

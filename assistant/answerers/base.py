@@ -37,6 +37,9 @@ class AnswerRequest:
     question: str
     scope: Scope
     judgement: Judgement
+    #: What an earlier part of the same question already quotes, as (document path, quote): not
+    #: to be quoted again beside what is new.
+    quoted: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def expected(self) -> Expected:

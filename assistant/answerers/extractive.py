@@ -52,16 +52,24 @@ class ExtractiveAnswerer:
             draft = self._refusal(judgement, scope)
         else:
             chosen = focus_rows(chosen, judgement.answering[0], question, scope, self._chunks)
-            stating = judgement.stating
-            draft = self._compose(in_plan_order(with_lead_ins(chosen)), question, stating)
+            chosen = in_plan_order(with_lead_ins(chosen))
+            # What an earlier part quoted is not quoted again beside what is new; a part that
+            # quotes nothing new is left whole (the service points to the earlier quotes).
+            fresh = any((u.chunk.file, _quote(u)) not in request.quoted for u in chosen)
+            before = request.quoted if fresh else frozenset()
+            draft = self._compose(chosen, question, judgement.stating, before)
         return draft
 
     def _compose(
-        self, chosen: list[ScoredUnit], question: str, stating: frozenset[str] = frozenset()
+        self,
+        chosen: list[ScoredUnit],
+        question: str,
+        stating: frozenset[str],
+        quoted_before: frozenset[tuple[str, str]],
     ) -> Draft:
         lines: list[str | TableStatement] = []  # a small table takes in later rows of its own
         citations: list[Citation] = []
-        quoted: set[tuple[str, str]] = set()
+        quoted = set(quoted_before)
 
         def source(unit: ScoredUnit) -> tuple[str, str | None, str | None]:
             """The document, the protocol's paragraph, and the heading to name, if any."""
@@ -74,6 +82,7 @@ class ExtractiveAnswerer:
 
         for (_, _, heading), units in groupby(chosen, key=source):
             group = list(units)
+            lead = len(lines)
             lines.append(self._lead(group[0], heading))
             joined: TableStatement | None = None
             for unit in group:
@@ -87,12 +96,14 @@ class ExtractiveAnswerer:
                     continue
                 joined = None
                 quote = _quote(unit)
-                if (unit.chunk.path, quote) in quoted:  # a plan that says it twice is quoted once
+                if (unit.chunk.file, quote) in quoted:  # a plan that says it twice is quoted once
                     continue
-                quoted.add((unit.chunk.path, quote))
+                quoted.add((unit.chunk.file, quote))
                 citations.append(Citation.of(marker, unit.chunk, quote))
                 bullet = "- " if unit.is_list_item else ""
                 lines.append(f"{bullet}{_WHITESPACE.sub(' / ', quote)} [{marker}]")
+            if len(lines) == lead + 1:  # all of it quoted before: no source without a quote
+                lines.pop()
         text = "\n".join(
             line for part in lines for line in ([part] if isinstance(part, str) else part.lines)
         )

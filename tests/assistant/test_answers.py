@@ -197,6 +197,8 @@ def test_text_in_a_plan_is_quoted_never_obeyed(tmp_path: Path, embedder: Embedde
     [
         # Both parts are answered from the same passages.
         "Skyddat boende i Norrtälje 2023: hur många dygn räknar de med och vad kostar ett dygn?",
+        # The second part is answered by one sentence the first part quotes, and by new ones.
+        "När antogs Norrköpings uppdragsplan för 2017 och vilket diarienummer har den?",
         # The plan states one of the assignments twice, word for word.
         "Vilka långsiktiga mål har fullmäktige i Söderköping satt upp?",
     ],
