@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.evidence import EvidenceScorer, ScoredUnit
+from assistant.evidence import EvidenceScorer, ScoredUnit, unique_units
 from assistant.expectation import CHECKED, Expectation, Expected, expectation, holds_expected
 from assistant.terms import Term, present
 from index.unit_vectors import embedding_texts
@@ -72,13 +72,14 @@ class AnswerabilityJudge:
         if not any(u.score >= threshold for u in fitting):
             return Judgement(asked, searched=searched)
         pairs = [unit for pair in labelled for unit in pair]
-        answering = _unique(pairs + [u for u in evidence if self.fits(u, asked)])
+        answering = unique_units(pairs + [u for u in evidence if self.fits(u, asked)])
         key = self._key_terms(question)
         keyed = [u for u in answering if self._holds_terms(u, key)]
         stating = {
-            unit.chunk.section[-1]
+            heading
             for unit in answering
-            if heading_names_law(unit, asked) or self._labels_terms(unit, key[:1])
+            if (heading := own_heading(unit)) is not None
+            and (heading_names_law(unit, asked) or self._labels_terms(unit, key[:1]))
         }
         return Judgement(asked, answering, keyed, searched, frozenset(stating))
 
@@ -134,14 +135,6 @@ class AnswerabilityJudge:
     def _holds_terms(self, unit: ScoredUnit, terms: list[Term]) -> bool:
         forms = self._scorer.unit_forms(unit.chunk)[unit.index]
         return bool(terms) and all(present(term, forms) for term in terms)
-
-
-def _unique(units: list[ScoredUnit]) -> list[ScoredUnit]:
-    """Each unit once, where it first comes."""
-    first: dict[tuple[str, int], ScoredUnit] = {}
-    for unit in units:
-        first.setdefault((unit.chunk.id, unit.index), unit)
-    return list(first.values())
 
 
 def _documents(evidence: list[ScoredUnit]) -> list[Chunk]:

@@ -58,6 +58,14 @@ class ScoredUnit:
         return self.text.rstrip().endswith(":")
 
 
+def unique_units(units: list[ScoredUnit]) -> list[ScoredUnit]:
+    """Each unit once, where it first comes."""
+    first: dict[tuple[str, int], ScoredUnit] = {}
+    for unit in units:
+        first.setdefault((unit.chunk.id, unit.index), unit)
+    return list(first.values())
+
+
 @dataclass(frozen=True)
 class WeightedTerm:
     """A question term and how rare it is across all units (higher: rarer)."""

@@ -93,16 +93,15 @@ class TermNormaliser:
                 return Term(joined, (self._modifier(modifier), self._base(head)))
         split = compound_parts(word)
         known = simplemma.is_known(word, lang=LANGUAGE)
-        if known:
-            form = self._stem(simplemma.lemmatize(word, lang=LANGUAGE))
-        elif split is None:  # "högkostnadsskyddet": inflected by its ending, like "skyddet"
-            return Term(self._stem(simplemma.lemmatize(word, lang=LANGUAGE, greedy=True)))
-        else:
-            form = self._stem(split[0] + simplemma.lemmatize(split[1], lang=LANGUAGE))
         if split is None:
-            return Term(form)
+            # An unknown word ("högkostnadsskyddet") is inflected by its ending, like "skyddet".
+            return Term(self._stem(simplemma.lemmatize(word, lang=LANGUAGE, greedy=not known)))
         modifier, head = split
-        return Term(form, (self._modifier(modifier), self._base(head)), known)
+        if known:
+            base = simplemma.lemmatize(word, lang=LANGUAGE)
+        else:
+            base = modifier + simplemma.lemmatize(head, lang=LANGUAGE)
+        return Term(self._stem(base), (self._modifier(modifier), self._base(head)), known)
 
     def _modifier(self, modifier: str) -> str:
         """A compound's first part without its linking s ("läkemedels" → "läkemedel")."""

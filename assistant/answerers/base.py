@@ -37,8 +37,8 @@ class AnswerRequest:
     question: str
     scope: Scope
     judgement: Judgement
-    #: What an earlier part of the same question already quotes, as (document path, quote): not
-    #: to be quoted again beside what is new.
+    #: What an earlier part of the same question already quotes, as (file name, quote): not to
+    #: be quoted again beside what is new.
     quoted: frozenset[tuple[str, str]] = frozenset()
 
     @property

@@ -13,7 +13,7 @@ import re
 from itertools import groupby
 
 from assistant.answer import Citation
-from assistant.answerability import Judgement
+from assistant.answerability import Judgement, own_heading
 from assistant.answerers.base import AnswerListener, AnswerRequest, Draft
 from assistant.answerers.selection import EvidenceSelection, in_plan_order
 from assistant.evidence import ScoredUnit
@@ -73,7 +73,7 @@ class ExtractiveAnswerer:
 
         def source(unit: ScoredUnit) -> tuple[str, str | None, str | None]:
             """The document, the protocol's paragraph, and the heading to name, if any."""
-            heading = unit.chunk.section[-1] if unit.chunk.section else None
+            heading = own_heading(unit)
             return (
                 unit.chunk.path,
                 paragraph_of(unit.chunk),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from assistant.answerability import Judgement
 from assistant.enumerations import sibling_openings
-from assistant.evidence import ScoredUnit
+from assistant.evidence import ScoredUnit, unique_units
 from assistant.expectation import Expected
 from assistant.table_answers import ChunkLookup
 from ingest.document import LIST_MARKER
@@ -32,7 +32,8 @@ class EvidenceSelection:
         chosen = [u for u in answering if u.score >= floor or (u.chunk.id, u.index) in keyed]
         asks_list = judgement.expectation.expected is Expected.LIST
         items = self._best_list_items(chosen) if asks_list else []
-        chosen = self._with_whole_lists(_unique(chosen[: self._settings.max_statements] + items))
+        statements = chosen[: self._settings.max_statements]
+        chosen = self._with_whole_lists(unique_units(statements + items))
         if asks_list and self._chunks is not None:
             chosen = self._with_series(chosen, self._chunks)
         return in_plan_order(chosen)
@@ -75,10 +76,6 @@ class EvidenceSelection:
             for index in wanted:
                 keyed.setdefault((unit.chunk.id, index), _sibling(unit, index))
         return list(keyed.values())
-
-
-def _unique(units: list[ScoredUnit]) -> list[ScoredUnit]:
-    return list({(unit.chunk.id, unit.index): unit for unit in units}.values())
 
 
 def in_plan_order(units: list[ScoredUnit]) -> list[ScoredUnit]:
