@@ -147,6 +147,9 @@ def _documents(evidence: list[ScoredUnit]) -> list[Chunk]:
 
 #: The most words besides numbers a bare value may have ("74,5%", "(2023, Kolada)", "12 st").
 _BARE_VALUE_WORDS = 3
+#: A row's cells run together, its value first: "20 (lå 23/24) Lägre antal än föregående år."
+#: (not a list's number: "4. Bidra till …").
+_LEADING_VALUE = re.compile(r"\s*\d[\d  ]*(?:,\d+)?(?!\d|[.)]\s)")
 
 
 def _value_after(label: ScoredUnit, expected: Expected) -> ScoredUnit | None:
@@ -158,7 +161,8 @@ def _value_after(label: ScoredUnit, expected: Expected) -> ScoredUnit | None:
         if not _NUMBER.search(text):
             continue
         words = [w for w in text.split() if not _NUMBER.search(w)]
-        if len(words) > _BARE_VALUE_WORDS or not holds_expected(text, expected):
+        bare = len(words) <= _BARE_VALUE_WORDS or _LEADING_VALUE.match(text)
+        if not bare or not holds_expected(text, expected):
             return None
         return ScoredUnit(label.chunk, label.rank, index, label.score, label.dense, label.lexical)
     return None

@@ -208,8 +208,11 @@ _NUMBER_WORD = (
 _MONTH = (
     r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)"
 )
-#: Numbers that count nothing: years, SFS numbers, dates, paragraph numbers.
-_NOT_A_COUNT = re.compile(r"\b(?:19|20)\d\d(?:[-:/]\d+)*\b|\d+\s*(?:§|kap)|§\s*\d+|\b\d{1,2}:e\b")
+#: Numbers that count nothing: years, SFS numbers, dates, paragraph numbers, shares.
+_NOT_A_COUNT = re.compile(
+    r"\b(?:19|20)\d\d(?:[-:/]\d+)*\b|\d+\s*(?:§|kap)|§\s*\d+|\b\d{1,2}:e\b"
+    r"|\d+(?:,\d+)?\s*(?:%|procent)"
+)
 _PATTERNS: dict[Expected, re.Pattern[str]] = {
     Expected.COUNT: re.compile(rf"{_NUMBER}|{_NUMBER_WORD}", re.IGNORECASE),
     Expected.AMOUNT: re.compile(

@@ -48,6 +48,16 @@ Brukaren känner sig trygg med hemtjänstens personal, andel (%) enligt brukarun
 
 Brukaren har fått välja vilken tid hjälpen ges.
 
+Elevhälsa
+
+Antal elever med högre än 50% frånvaro.
+
+20 (lå 23/24) Lägre antal än föregående år.
+
+Antal elever som har fått stöd av skolsköterskan under läsåret.
+
+4. Bidra till att alla elever får det stöd som de behöver i skolan.
+
 Mål 2026
 
 Ekonomi
@@ -120,6 +130,26 @@ def test_a_label_answers_with_the_bare_value_after_it(
     judgement = judge.judge("Hur stor andel av brukarna känner sig trygga med personalen?", [label])
     assert [u.text for u in judgement.answering[:2]] == [label.text, "74,5%"]
     assert judgement.answering[1].score == label.score
+
+
+def test_a_label_answers_with_the_row_of_cells_its_value_leads(
+    judge: AnswerabilityJudge, chunks: list[Chunk]
+) -> None:
+    # The share in the label counts nothing; the count is the row's first cell.
+    label = unit(chunks, "Antal elever med högre")
+    judgement = judge.judge("Hur många elever har över hälften frånvaro?", [label])
+    assert [u.text for u in judgement.answering[:2]] == [
+        label.text,
+        "20 (lå 23/24) Lägre antal än föregående år.",
+    ]
+
+
+def test_a_numbered_statement_after_a_label_is_not_its_value(
+    judge: AnswerabilityJudge, chunks: list[Chunk]
+) -> None:
+    label = unit(chunks, "Antal elever som har fått stöd")
+    assert label.chunk.unit_texts()[label.index + 1].startswith("4. Bidra")
+    assert not judge.judge("Hur många elever har fått stöd av skolsköterskan?", [label]).answerable
 
 
 def test_a_label_without_a_value_of_the_kind_asked_for_does_not_answer(

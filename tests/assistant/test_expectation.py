@@ -67,6 +67,7 @@ def test_expectation(question: str, expected: Expected, focus: str | None) -> No
         ("Antalet platser ska öka under 2026.", Expected.COUNT, False),  # a year counts nothing
         ("Dalarna är en plats där människor möts.", Expected.COUNT, False),  # an article
         ("Nämnden inrättar tre nya platser.", Expected.COUNT, True),
+        ("Antal elever med högre än 50% frånvaro.", Expected.COUNT, False),  # a share
         ("Enligt 4 kap. 1 § SoL har den enskilde rätt till bistånd.", Expected.COUNT, False),
         ("Avgiften är 450 kr per besök.", Expected.AMOUNT, True),
         ("Budgeten uppgår till 654 848 tkr.", Expected.AMOUNT, True),
