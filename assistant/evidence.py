@@ -25,7 +25,7 @@ from assistant.terms import TERMS_VERSION, Term, TermNormaliser, present
 from index.catalog import remove_interrupted_writes_of, write_atomically
 from index.plan_index import SearchHit
 from index.unit_vectors import embedding_texts
-from ingest.document import LIST_MARKER, Chunk
+from ingest.document import LIST_MARKER, Chunk, leads_in
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class ScoredUnit:
 
     @property
     def is_lead_in(self) -> bool:
-        return self.text.rstrip().endswith(":")
+        return leads_in(self.text)
 
 
 def unique_units(units: list[ScoredUnit]) -> list[ScoredUnit]:

@@ -28,7 +28,7 @@ from typing import Protocol
 import numpy as np
 
 from index.catalog import write_atomically
-from ingest.document import LIST_MARKER, Chunk
+from ingest.document import LIST_MARKER, Chunk, leads_in
 from ingest.pipeline import chunk_version
 
 UNITS_DIR = "units"
@@ -222,7 +222,7 @@ def embedding_texts(chunk: Chunk) -> list[str]:
             continue
         is_item = bool(LIST_MARKER.match(unit))
         texts.append(f"{lead_in if is_item else heading}: {unit}")
-        if unit.rstrip().endswith(":"):
+        if leads_in(unit):
             lead_in = unit
         elif not is_item:
             lead_in = heading

@@ -14,6 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import groupby
 
+from ingest.document import leads_in
 from ingest.sections import PlacedBlock
 from ingest.tables import TableBlock
 
@@ -125,13 +126,13 @@ def _table_rows(placed: PlacedBlock) -> list[tuple[int, int]]:
 
 def _continues_group(blocks: list[PlacedBlock], position: int) -> bool:
     """A list item or table goes with the block before it when that is the same list or table, or
-    a lead-in sentence ending in a colon."""
+    a lead-in sentence ending in a colon or semicolon."""
     if position == 0:
         return False
     previous = blocks[position - 1].block
     current = blocks[position].block
     return previous.kind == current.kind or (
-        previous.kind == "paragraph" and previous.text.rstrip().endswith(":")
+        previous.kind == "paragraph" and leads_in(previous.text)
     )
 
 

@@ -17,13 +17,19 @@ PAGE_BREAK = "\f"
 #: The version of what ingest makes of a file. Bump it whenever a change to ingest changes the
 #: chunks (text, sections, units, metadata) of a file: indexed files of an older version are then
 #: processed again at the next ingest, though their content is unchanged.
-INGEST_VERSION = 7
+INGEST_VERSION = 8
 
 #: Joins the cells of a table row that a loader read from a Word, HTML or PDF table.
 TABLE_CELL_SEPARATOR = " | "
 
 #: How a list item starts in cleaned text and in chunks: a bullet, "1." / "1)" or "a)".
 LIST_MARKER = re.compile(r"^(?:[•▪◦·●○■□➢►‣∙*\-–—]|\d{1,2}[.)]|[a-z]\))\s+")
+
+
+def leads_in(text: str) -> bool:
+    """Whether a paragraph introduces the list after it: "Socialnämnden ansvarar för:", or with
+    a semicolon, "Strategiska fastighetsinvesteringar innehåller förstudier inom nedan ärenden;"."""
+    return text.rstrip().endswith((":", ";"))
 
 
 class IngestError(Exception):

@@ -12,7 +12,7 @@ from assistant.enumerations import sibling_openings
 from assistant.evidence import ScoredUnit, unique_units
 from assistant.expectation import Expected
 from assistant.table_answers import ChunkLookup
-from ingest.document import LIST_MARKER
+from ingest.document import LIST_MARKER, leads_in
 from settings import AnswerSettings
 
 
@@ -70,7 +70,7 @@ class EvidenceSelection:
             if not (unit.is_list_item or unit.is_lead_in):
                 continue
             around = _list_around(unit)
-            lead_in = [i for i in around[:1] if unit.chunk.unit_texts()[i].rstrip().endswith(":")]
+            lead_in = [i for i in around[:1] if leads_in(unit.chunk.unit_texts()[i])]
             items = len(around) - len(lead_in)
             wanted = around if items <= self._settings.max_list_items else lead_in
             for index in wanted:
@@ -95,7 +95,7 @@ def _list_around(unit: ScoredUnit) -> list[int]:
     first = unit.index
     while first > 0 and LIST_MARKER.match(texts[first]):
         first -= 1
-    if not texts[first].rstrip().endswith(":") and LIST_MARKER.match(texts[first]) is None:
+    if not leads_in(texts[first]) and LIST_MARKER.match(texts[first]) is None:
         first += 1  # no lead-in: the list starts with its first item
     last = max(unit.index, first)
     while last + 1 < len(texts) and LIST_MARKER.match(texts[last + 1]):

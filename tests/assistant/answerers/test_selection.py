@@ -3,6 +3,8 @@ Units are scored by hand here (no model)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.answerability import Judgement
@@ -62,3 +64,23 @@ def test_other_questions_keep_the_statements_limit(chunk: Chunk) -> None:
     scores = {"garantipension": 1.0, "premiepension": 0.99, "delpension": 0.98}
     chosen = quoted(chunk, Expected.STATEMENT, scores)
     assert "delpension" not in chosen
+
+
+STUDIES = ["Falkenbergs vårdcentral", "Bussdepå Halmstad", "Centrallager"]
+INVESTMENTS = (
+    "Mål och budget 2026\n\nFastigheter\n\n"
+    "Strategiska fastighetsinvesteringar innehåller förstudier inom nedan ärenden;\n\n"
+    + "\n".join(f"· {study}, diarienummer RS24100{n}" for n, study in enumerate(STUDIES))
+    + "\n\nFastighetsinvesteringar innehåller även mindre reinvesteringar i befintliga byggnader.\n"
+)
+
+
+@pytest.mark.parametrize("lead_in_end", [";", ":"])
+def test_a_lead_in_brings_its_short_list_whichever_mark_ends_it(
+    tmp_path: Path, lead_in_end: str
+) -> None:
+    text = INVESTMENTS.replace("ärenden;", f"ärenden{lead_in_end}")
+    loaded = LoadedDocument(path=tmp_path / "mob.txt", sha256="4" * 64, text=text, paged=False)
+    (chunk,) = process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
+    chosen = quoted(chunk, Expected.LIST, {"Strategiska": 1.0})
+    assert [text.split(",")[0] for text in chosen[1:]] == STUDIES
