@@ -60,11 +60,12 @@ def is_cell_token(token: str) -> bool:
         token in DASHES
         or token == "%"
         or _AMOUNT.fullmatch(token) is not None
-        or (_RANGE.fullmatch(token) is not None and not _is_period(token))
+        or (_RANGE.fullmatch(token) is not None and not is_period(token))
     )
 
 
-def _is_period(token: str) -> bool:
+def is_period(token: str) -> bool:
+    """A period of years: "2026–2028"."""
     ends = re.split(r"[–-]", token)
     return len(ends) == 2 and all(is_year(end) for end in ends)
 

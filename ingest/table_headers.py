@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ingest.table_cells import is_year
+from ingest.table_cells import is_period, is_year
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def _labels_and_years(line: str) -> list[tuple[str, bool]]:
     parts: list[tuple[str, bool]] = []
     words: list[str] = []
     for token in line.split():
-        year = is_year(token)
+        year = is_year(token) or is_period(token)  # "Summa plan" / "2026–2028" heads a column
         new_label = bool(words) and token[:1].isupper() and not words[-1].endswith(("-", "–"))
         if words and (year or new_label):
             parts.append((" ".join(words), False))
@@ -95,7 +95,7 @@ def parse_header(lines: list[str]) -> Header | None:
             return None
     labels = {year: label for label, year in pairs.items()}
     if len({year.line for year in years}) > 1:
-        years = sorted(years, key=lambda year: (int(year.text), year.order))
+        years = sorted(years, key=lambda year: (int(year.text[:4]), year.order))
     columns = [
         f"{labels[year].text} {year.text}" if year in labels else year.text for year in years
     ] + undated
@@ -161,10 +161,15 @@ def _stacked_pairs(items: list[list[_Item]]) -> dict[_Item, _Item]:
 
 
 def _years_after_labels(line: list[_Item]) -> list[_Item]:
-    """The years of a line made of labels and then only years, else []."""
-    first = next((index for index, item in enumerate(line) if item.year), len(line))
-    rest = line[first:]
-    return rest if rest and all(item.year for item in rest) else []
+    """The years of a line made of labels, then only years, then maybe labels of columns
+    without a year ("Fastighetsinvesteringar 2026 2027 2028 2026–2028 RPB"), else []."""
+    years = [index for index, item in enumerate(line) if item.year]
+    if not years:
+        return []
+    run = line[years[0] : years[-1] + 1]
+    trailing = years[-1] + 1 < len(line)
+    # One year before words is a caption's ("Prognos oktober 2025 Utfall Prognos"), no run.
+    return run if all(item.year for item in run) and not (trailing and len(run) < 2) else []
 
 
 def _adjacent_pairs(flat: list[_Item], taken: set[int]) -> dict[_Item, _Item]:

@@ -24,13 +24,21 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.blocks import Block
 from ingest.cleaning import SENTENCE_END
 from ingest.document import TABLE_CELL_SEPARATOR
 from ingest.sections import PlacedBlock
-from ingest.table_cells import Split, has_digit, is_cell_token, is_year, most_even, splits
+from ingest.table_cells import (
+    Split,
+    has_digit,
+    is_cell_token,
+    is_period,
+    is_year,
+    most_even,
+    splits,
+)
 from ingest.table_headers import Header, parse_header
 from ingest.table_model import Table, TableRow, TextSpan
 
@@ -116,10 +124,15 @@ def _is_header_line(text: str) -> bool:
 
 
 def _is_header_like(text: str) -> bool:
+    """Words and years; a period of years too, after the years it sums ("2026 2027 2028
+    2026–2028"), not in a caption ("Budget 2026 med ekonomisk plan 2027–2030")."""
     tokens = text.split()
     if not tokens or len(tokens) > MAX_HEADER_TOKENS or text.endswith(SENTENCE_END):
         return False
-    return all(is_year(token) or not has_digit(token) for token in tokens)
+    summed = sum(is_year(token) for token in tokens) >= 2
+    return all(
+        is_year(token) or (summed and is_period(token)) or not has_digit(token) for token in tokens
+    )
 
 
 def _is_fragment(text: str) -> bool:
@@ -267,11 +280,12 @@ class _Finder:
             header_end = index - fragments
             if not all(_is_label_line(lines[i]) for i in range(header_end, index)):
                 break
-            for header_first, header in _headers_above(lines, floor, header_end):
-                table = self._with_rows(index, header_first, header_end, header, floor)
-                if table is not None:
-                    rank = (-table.accepted, fragments, -header.labelled, index - header_first)
-                    candidates.append((rank, table))
+            for header_first, whole in _headers_above(lines, floor, header_end):
+                for header in _and_without_unfilled_column(whole):
+                    table = self._with_rows(index, header_first, header_end, header, floor)
+                    if table is not None:
+                        rank = (-table.accepted, fragments, -header.labelled, index - header_first)
+                        candidates.append((rank, table))
             lead_in = self._lead_in_table(index, header_end, floor)
             if lead_in is not None:
                 candidates.append(((-lead_in.accepted, fragments, 1, 1), lead_in))
@@ -420,6 +434,15 @@ def _headers_above(lines: list[str], floor: int, end: int) -> Iterator[tuple[int
         header = parse_header(lines[first:end])
         if header is not None and header.columns:
             yield first, header
+
+
+def _and_without_unfilled_column(header: Header) -> list[Header]:
+    """The header, and without its last column when that alone has no year and may be one no
+    row fills ("Budget 2026 … Summa plan 2026–2028 RPB" over rows of four numbers)."""
+    *kept, last = header.columns
+    if len(kept) < 2 or has_digit(last) or not all(has_digit(column) for column in kept):
+        return [header]
+    return [header, replace(header, columns=kept, labelled=header.labelled - 1)]
 
 
 def _leads_in(text: str) -> bool:

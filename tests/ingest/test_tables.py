@@ -11,7 +11,7 @@ from ingest.blocks import build_blocks
 from ingest.cleaning import clean_lines
 from ingest.document import Chunk, LoadedDocument
 from ingest.pipeline import process_document
-from ingest.table_cells import splits
+from ingest.table_cells import has_digit, splits
 from ingest.table_model import Table, TableRow
 from ingest.tables import TableBlock, build_tables, spacing_of
 from settings import IngestSettings
@@ -88,6 +88,40 @@ def test_header_of_words_above_years_with_the_label_column_before_the_years() ->
     assert table.stub == "RESULTAT mnkr"
     assert table.columns == ["Utfall 2024", "Budget 2025", "Plan 2026"]
     assert cell(table, "Finansnetto", "Budget 2025") == "-66"
+
+
+def test_a_period_of_years_heads_a_sum_column_and_a_last_column_no_row_fills_is_dropped() -> None:
+    _, table = only_table(
+        "Budget Plan Plan Summa plan\n"
+        "Fastighetsinvesteringar 2026 2027 2028 2026–2028 RPB\n"
+        "Regionövergripande\n"
+        "Spårvagnsdepå 233 000 407 000 535 000 1 175 000\n"
+        "Hållplatser spårväg 2 500 4 200 14 500 21 200\n"
+    )
+    assert table.columns == ["Budget 2026", "Plan 2027", "Plan 2028", "Summa plan 2026–2028"]
+    assert cell(table, "Spårvagnsdepå", "Summa plan 2026–2028") == "1 175 000"
+
+
+def test_a_caption_with_a_period_of_years_is_no_header_line() -> None:
+    _, table = only_table(
+        "Budget 2026 med ekonomisk plan 2027–2030\n"
+        "Resultatbudget\n"
+        "Budget Plan 2027 Plan 2028 Plan 2029 Plan 2030\n"
+        "Resultatbudget, mnkr 2026\n"
+        "Verksamhetens intäkter 2 254 2 299 2 345 2 392 2 439\n"
+        "Avskrivningar -553 -576 -608 -636 -649\n"
+    )
+    assert table.columns == ["Budget 2026", "Plan 2027", "Plan 2028", "Plan 2029", "Plan 2030"]
+
+
+def test_words_after_a_captions_one_year_head_no_columns() -> None:
+    found = tables_of(
+        "Prognos oktober 2025 Utfall Prognos Prognos Prognos Prognos\n"
+        "Årlig procentuell förändring % 2024 2025 2026 2027 2028\n"
+        "- Timlön 3,5 4,1 3,5 3,5 3,5\n"
+        "- Socialavgifter 10,6 -16,8 -0,9 -0,6 9,1\n"
+    )
+    assert all(has_digit(column) for _, table in found for column in table.columns)
 
 
 def test_one_cell_per_line_header_and_minus_signs_apart_from_their_numbers() -> None:
