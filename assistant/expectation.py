@@ -199,7 +199,9 @@ def _focus(match: re.Match[str]) -> str | None:
 
 # --- values in a passage --------------------------------------------------------------------------
 
-_NUMBER = r"(?<![\w,.])\d{1,3}(?:[  ]\d{3})+(?:,\d+)?|(?<![\w,.])\d+(?:,\d+)?"
+#: Not a number's tail ("3,5", "1.2"); after a dot leader it is one ("slutenvård ....130 kr").
+_NOT_AFTER = r"(?<!\w)(?<!\d[,.])"
+_NUMBER = rf"{_NOT_AFTER}\d{{1,3}}(?:[  ]\d{{3}})+(?:,\d+)?|{_NOT_AFTER}\d+(?:,\d+)?"
 #: Number words; not "en"/"ett", which are mostly articles ("en plats där …").
 _NUMBER_WORD = (
     r"\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|femton|tjugo|trettio|fyrtio"

@@ -72,6 +72,8 @@ def test_expectation(question: str, expected: Expected, focus: str | None) -> No
         ("Avgiften är 450 kr per besök.", Expected.AMOUNT, True),
         ("Budgeten uppgår till 654 848 tkr.", Expected.AMOUNT, True),
         ("Anhörigsamtal är kostnadsfria.", Expected.AMOUNT, True),
+        ("Avgift i slutenvård..........130 kr per dygn", Expected.AMOUNT, True),  # dot leader
+        ("Avgiften höjs med 2,5 kr.", Expected.COUNT, True),
         ("Avgiften sänks med 40 procent.", Expected.QUANTITY, True),
         ("Avgiften sänks med 40 procent.", Expected.AMOUNT, False),
         ("Avgiften fastställs årligen av fullmäktige.", Expected.AMOUNT, False),
