@@ -11,7 +11,8 @@ what the dictionary leaves apart.
 A question term is *present* in a text when the text has the term itself, the noun of its verb or
 the verb of its noun ("investerar" / "investeringar", "betalas ut" / "utbetalning"), a compound
 ending in it ("avgift" in "omsorgsavgiften"), or, for a compound term, all its parts
-("demensplats" in "platser för demens", "spelautomater" in "automatspel"). A compound the
+("demensplats" in "platser för demens", "spelautomater" in "automatspel"; "tobakslag" read as
+"tobak|slag" or as "tobaks|lag", in "lag om tobak"). A compound the
 dictionary knows as a word is split too, but its parts only meet another compound's parts: such a
 split can be chance ("fort|satt"), so they are no words of the text.
 """
@@ -26,7 +27,7 @@ from functools import lru_cache
 import simplemma
 import Stemmer
 
-from ingest.compounds import LANGUAGE, MIN_PART, STOPWORDS, compound_parts
+from ingest.compounds import LANGUAGE, MIN_PART, STOPWORDS, compound_parts, other_reading
 
 #: Words that say what kind of question it is, or how it is phrased, not what it is about: a plan
 #: never says "hur mycket pengar", it says "budget … tkr".
@@ -58,6 +59,8 @@ class Term:
     #: The dictionary knows the whole word, so its parts may be a split by chance ("fort|satt"):
     #: they stand only for a compound's parts, never for a word of their own (`present`).
     known: bool = False
+    #: The parts of the compound's other reading, if it has one ("tobaks|lag" of "tobak|slag").
+    other_parts: tuple[str, ...] = ()
 
 
 class TermNormaliser:
@@ -101,7 +104,10 @@ class TermNormaliser:
             base = simplemma.lemmatize(word, lang=LANGUAGE)
         else:
             base = modifier + simplemma.lemmatize(head, lang=LANGUAGE)
-        return Term(self._stem(base), (self._modifier(modifier), self._base(head)), known)
+        other = other_reading(modifier, head)
+        other_parts = (self._modifier(other[0]), self._base(other[1])) if other else ()
+        parts = (self._modifier(modifier), self._base(head))
+        return Term(self._stem(base), parts, known, other_parts)
 
     def _modifier(self, modifier: str) -> str:
         """A compound's first part without its linking s ("läkemedels" → "läkemedel")."""
@@ -155,6 +161,7 @@ def present(term: Term, forms: set[str]) -> bool:
     the term itself, all its compound parts, or a compound of the text ending in it."""
     if term.form in forms or _derived(term.form, forms):
         return True
-    if term.parts and all(part in forms or _part_only(part) in forms for part in term.parts):
-        return True
+    for parts in (term.parts, term.other_parts):
+        if parts and all(part in forms or _part_only(part) in forms for part in parts):
+            return True
     return len(term.form) >= MIN_PART and any(form.endswith(term.form) for form in forms)

@@ -45,3 +45,17 @@ def _is_word(modifier: str) -> bool:
         return True
     linked = modifier[-1] in _LINKS and len(modifier) > MIN_MODIFIER
     return linked and simplemma.is_known(modifier[:-1], lang=LANGUAGE)
+
+
+#: The shortest last part of a compound's other reading (`other_reading`): "lag" in "tobaks|lag".
+MIN_LINKED_PART = 3
+
+
+def other_reading(modifier: str, head: str) -> tuple[str, str] | None:
+    """The compound read with the linking letter on the first part, when its last part starts
+    with one: "tobak|slag" is also "tobaks|lag", "inkomst|skatt" also "inkomsts|katt". The
+    dictionary cannot tell which is meant, so both are kept."""
+    rest = head[1:]
+    if head[:1] not in _LINKS or len(rest) < MIN_LINKED_PART or rest in STOPWORDS:
+        return None
+    return (modifier + head[0], rest) if simplemma.is_known(rest, lang=LANGUAGE) else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.compounds import compound_parts
+from ingest.compounds import compound_parts, other_reading
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,20 @@ def test_a_compound_of_two_known_words_is_split(word: str, parts: tuple[str, str
 )
 def test_a_word_that_only_ends_like_a_word_is_not_split(word: str) -> None:
     assert compound_parts(word) is None
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("tobakslagen", ("tobaks", "lagen")),  # "tobak|slagen"
+        ("inkomstskatt", ("inkomsts", "katt")),  # the dictionary cannot tell which is meant
+        ("verksamhetsplan", None),  # the last part starts with no linking letter
+        ("skattesatsen", None),  # "satsen" starts with a linking letter, "atsen" is no word
+    ],
+)
+def test_a_last_part_that_starts_with_a_linking_letter_gives_another_reading(
+    word: str, other: tuple[str, str] | None
+) -> None:
+    split = compound_parts(word)
+    assert split is not None
+    assert other_reading(*split) == other
