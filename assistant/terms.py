@@ -27,7 +27,14 @@ from functools import lru_cache
 import simplemma
 import Stemmer
 
-from ingest.compounds import LANGUAGE, MIN_PART, STOPWORDS, compound_parts, other_reading
+from ingest.compounds import (
+    ACTION_NOUN,
+    LANGUAGE,
+    MIN_PART,
+    STOPWORDS,
+    compound_parts,
+    other_reading,
+)
 
 #: Words that say what kind of question it is, or how it is phrased, not what it is about: a plan
 #: never says "hur mycket pengar", it says "budget … tkr".
@@ -135,19 +142,13 @@ def content_words(text: str) -> Iterable[str]:
         yield word
 
 
-#: The suffixes that make a noun of a verb's stem: "investerar" / "investering", "utreder" /
-#: "utredning", "satsar" / "satsning" (a question asks with the verb, a plan names the act), or
-#: the act of a noun: "e-arkiv" / "e-arkivering".
-_ACTION_NOUN = ("ing", "ning", "ering")
-
-
 def _derived(form: str, forms: set[str]) -> bool:
     """Whether the text has the noun of the verb ``form`` names, or the verb of that noun. The
     noun may be a compound, as a particle verb's is: "betalas ut" / "utbetalning", "följs upp" /
     "uppföljning", "tas fram" / "framtagning"."""
     if len(form) < MIN_PART:
         return False
-    for suffix in _ACTION_NOUN:
+    for suffix in ACTION_NOUN:
         noun = form + suffix
         if noun in forms or (form.endswith(suffix) and form[: -len(suffix)] in forms):
             return True

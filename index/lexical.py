@@ -7,6 +7,9 @@ trusted. A rebuild tokenises only the chunks that changed: the others' tokens (a
 vocabulary, saved beside the index) and corpus entries are taken from the index it replaces, which
 cut a rebuild at 50,000 chunks from 11-17 s to a few seconds. Words of removed chunks stay in the
 vocabulary; no chunk holds them, so they score nothing, exactly as if they were not there.
+
+A question asks with a verb where a plan names the act ("investerar" / "Summa investeringar"): a
+query also looks for the nouns of its verbs that the index holds.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from llama_index.core.vector_stores.utils import (
 from llama_index.retrievers.bm25 import BM25Retriever
 
 from index.chroma_store import chunk_node
-from ingest.compounds import compound_parts
+from ingest.compounds import ACTION_NOUN, compound_parts
 from ingest.document import Chunk
 from settings import LexicalSettings
 
@@ -49,6 +52,10 @@ TOKENS_FILE = "chunk_tokens.npz"
 #: Saved with the fingerprint: an index saved with other words (before compounds were split) is
 #: stale, whatever catalog it was built from.
 WORDS_VERSION = "words-2"
+
+
+#: How a Swedish verb ends in the present, past or passive: "-ar", "-er", "-ade", "-as".
+_VERB_ENDINGS = ("ar", "er", "ade", "as")
 
 
 class PositiveBM25Retriever(BM25Retriever):
@@ -64,7 +71,8 @@ class PositiveBM25Retriever(BM25Retriever):
         self._words = words
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        query = [self._words.of(query_bundle.query_str)]
+        text = query_bundle.query_str
+        query = [self._words.of(text) + self._action_nouns(text)]
         indexes, scores = self.bm25.retrieve(
             query,
             k=self.similarity_top_k,
@@ -77,6 +85,18 @@ class PositiveBM25Retriever(BM25Retriever):
             for entry, score in zip(indexes[0], scores[0], strict=True)
             if score > 0.0
         ]
+
+    def _action_nouns(self, text: str) -> list[str]:
+        """The nouns of the query's verbs that the plans use: a question asks "investerar", a
+        plan's table says "Summa investeringar" ("invester", "investering")."""
+        vocabulary = self.bm25.vocab_dict
+        nouns = [
+            noun
+            for stem in self._words.verb_stems(text)
+            for suffix in ACTION_NOUN
+            if (noun := stem + suffix) in vocabulary
+        ]
+        return list(dict.fromkeys(nouns))
 
 
 class LexicalWords:
@@ -96,6 +116,15 @@ class LexicalWords:
             if word not in self._stopwords:
                 words.extend(self._forms.get(word) or self._learn(word))
         return words
+
+    def verb_stems(self, text: str) -> list[str]:
+        """Stems of the words that end like a verb in the present, past or passive ("satsar",
+        "utreder", "budgeterade", "betalas"); a noun may too, and then finds nothing more."""
+        return [
+            self._stemmer.stemWord(word)
+            for word in _TOKEN.findall(text.lower())
+            if word not in self._stopwords and word.endswith(_VERB_ENDINGS)
+        ]
 
     def _learn(self, word: str) -> list[str]:
         forms = [self._stemmer.stemWord(word)]

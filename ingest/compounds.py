@@ -24,6 +24,10 @@ MIN_MODIFIER = 4
 STOPWORDS = frozenset(STOPWORDS_SWEDISH)
 #: Letters that join the parts of a compound: "verksamhet-s-plan", "skatt-e-sats".
 _LINKS = ("s", "e")
+#: The suffixes that make a noun of a verb's stem: "investerar" / "investering", "utreder" /
+#: "utredning", "satsar" / "satsning" (a question asks with the verb, a plan names the act), or
+#: the act of a noun: "e-arkiv" / "e-arkivering".
+ACTION_NOUN = ("ing", "ning", "ering")
 
 
 @lru_cache(maxsize=200_000)

@@ -113,3 +113,24 @@ def test_a_part_of_a_compound_finds_the_compound_and_the_compound_its_parts(
     )
     assert "Skattesatsen" in tax and "anhöriga" not in tax
     assert "stöd till anhöriga" in support and "Skattesatsen" not in support
+
+
+def test_a_verb_asked_about_finds_the_noun_of_its_act_and_a_noun_finds_no_more(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Budget 2023\n\nEkonomi\n\nNämndens investeringar\nSumma investeringar 4 450 200 200\n\n"
+        "Media\n\nLokaltidningen bevakar nämndens sammanträden varje månad.\n"
+    )
+    loaded = LoadedDocument(path=tmp_path / "plan.txt", sha256="b" * 64, text=text, paged=False)
+    chunks = process_document(loaded, IngestSettings(chunk_min_words=3, chunk_max_words=20)).chunks
+    index = LexicalIndex.build(chunks, SETTINGS)
+    retriever = index.retriever(top_k=5, filters=None)
+    assert retriever is not None
+
+    def found(query: str) -> list[str]:
+        return [hit.node.get_content() for hit in retriever.retrieve(query)]
+
+    assert any("Summa investeringar" in text for text in found("Hur mycket investerar regionen?"))
+    # "tid" is no verb: "tidning" is another word.
+    assert not any("Lokaltidningen" in text for text in found("Hur lång tid tar det?"))
