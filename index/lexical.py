@@ -87,12 +87,15 @@ class PositiveBM25Retriever(BM25Retriever):
         ]
 
     def _action_nouns(self, text: str) -> list[str]:
-        """The nouns of the query's verbs that the plans use: a question asks "investerar", a
-        plan's table says "Summa investeringar" ("invester", "investering")."""
+        """The nouns of the query's verbs that the plans use and the verbs themselves not: a
+        question asks "investerar", a plan's table says "Summa investeringar" ("invester",
+        "investering"). A verb the plans use finds what it finds; its noun may be another
+        matter ("ordnar" / "ordning")."""
         vocabulary = self.bm25.vocab_dict
         nouns = [
             noun
             for stem in self._words.verb_stems(text)
+            if stem not in vocabulary
             for suffix in ACTION_NOUN
             if (noun := stem + suffix) in vocabulary
         ]
