@@ -138,7 +138,10 @@ _RULES: tuple[tuple[re.Pattern[str], Expected], ...] = tuple(
             # The money noun is the kind of answer, not its focus: a plan says "resultat" where
             # the question says "överskott".
             rf"(?:vad|hur hög|hur högt|hur stor|hur stort) (?:\w+ ){{0,5}}?{_MONEY_NOUN}\b"
-            rf"|(?:vilken|vilket) (?:\w+ )?{_MONEY_NOUN}\b",
+            rf"|(?:vilken|vilket) (?:\w+ )?{_MONEY_NOUN}\b"
+            # The largest or smallest sum: "vilken socialnämnd har störst budget".
+            rf"|(?:vilken|vilket|vem) (?:\w+ ){{0,3}}?(?:störst|högst|lägst|minst)\w* "
+            rf"{_MONEY_NOUN}\b",
             Expected.AMOUNT,
         ),
         (

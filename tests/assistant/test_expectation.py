@@ -11,6 +11,13 @@ from assistant.expectation import Expected, expectation, holds_expected
     ("question", "expected", "focus"),
     [
         ("Hur många anställda har socialkontoret?", Expected.COUNT, "anställda"),
+        # The largest sum asked for is a sum; the largest of something else is not.
+        (
+            "Vilken socialnämnd har störst budget, Norrtäljes eller Söderköpings?",
+            Expected.AMOUNT,
+            None,
+        ),
+        ("Vilken nämnd har störst ansvar för barnen?", Expected.STATEMENT, None),
         ("Hur många nya vårdplatser får rättspsykiatrin?", Expected.COUNT, "vårdplatser"),
         ("Hur många kronor är minimibeloppet?", Expected.AMOUNT, None),
         ("Hur mycket pengar går till barn och unga?", Expected.QUANTITY, None),
