@@ -85,7 +85,8 @@ _QUOTE_MARKS = {
 #: no digit before it, so neighbouring years in a table row ("2023 2024") never merge, and is no
 #: decimal part ("3,2 318"); a dot leader may stand before it ("läkemedel .....2 900 kr").
 _GROUPED_NUMBER = re.compile(r"(?<!\d)(?<!\d[,.])\d{1,3}(?: \d{3})+(?![\d]|,\d)")
-_SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d) %")
+#: "23,5 %", "23,5%" and "23,5 procent" state the same share.
+_PERCENT = re.compile(r"(?<=\d) ?(?:%|procent\b)")
 #: Citation markers in the answer text: "[1]", "[1, 2]", "[1-3]". They are not claims.
 _CITATION_MARKER = re.compile(r"\[\d+(?:\s*[-,]\s*\d+)*\]")
 #: Integers, decimals ("94,0", "3.1"), and SFS numbers ("2010:1622"). An ordinal date "27:e" yields
@@ -100,11 +101,11 @@ _DIGIT_GROUPS = re.compile(r"(?<![\d,.])\d+(?: \d+)*")
 def normalise(text: str) -> str:
     """The form in which texts are compared: lower case, one space for any white space (also
     non-breaking and thin spaces), "-" for every dash, straight quote marks, thousands separators
-    removed ("654 848" -> "654848") and no space before "%"."""
+    removed ("654 848" -> "654848") and a share written "23,5%" ("23,5 %", "23,5 procent")."""
     text = text.translate(_SPACES).translate(_DASHES).translate(_QUOTE_MARKS)
     text = " ".join(text.split()).casefold()
     text = _GROUPED_NUMBER.sub(lambda match: match.group().replace(" ", ""), text)
-    return _SPACE_BEFORE_PERCENT.sub("%", text)
+    return _PERCENT.sub("%", text)
 
 
 def contains(haystack: str, needle: str) -> bool:

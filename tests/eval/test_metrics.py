@@ -118,6 +118,7 @@ def answer(
         ("minus \u221266 736", "minus -66736"),
         ("Den 27:E\n\n i varje   månad", "den 27:e i varje månad"),
         ("94,0 %", "94,0%"),
+        ("öka mest, med 23,5 procent.", "öka mest, med 23,5 %."),
         ("konceptet ”Bostad först”", 'konceptet "Bostad först"'),
         ("Lag\u00a0(2018:2088)", "lag (2018:2088)"),
         ("läkemedel .....2 900 kr", "läkemedel .....2900 kr"),
@@ -131,6 +132,7 @@ def test_neighbouring_years_and_table_values_do_not_merge() -> None:
     assert normalise("Mål 2023 2024") == "mål 2023 2024"
     assert normalise("4 175 4 300 4 300") == "4175 4300 4300"
     assert normalise("3,2 318 1.5 000") == "3,2 318 1.5 000"
+    assert normalise("procentsatsen 3 procentenheter") == "procentsatsen 3 procentenheter"
 
 
 def test_contains_ignores_spacing_dashes_and_case() -> None:
