@@ -110,6 +110,7 @@ _NOT_LAW_ENDINGS = (
 _LETTER = r"A-Za-zÅÄÖåäöÉé"
 _SFS = r"\(\s*(?:SFS\s*)?(?P<sfs>(?:1[89]|20)\d\d:\d{1,4})\s*\)"
 _TRAILING_SFS = re.compile(r"\s*" + _SFS)
+_BARE_SFS = re.compile(r"(?:1[89]|20)\d\d:\d{1,4}")
 # An abbreviation in parentheses after a name: "(SoL)", "(LVU)", "(GDPR)"; two capitals at least.
 _TRAILING_ABBREVIATION = re.compile(
     rf"\s*\((?P<abbreviation>(?=(?:[^)]*[A-ZÅÄÖ]){{2}})[A-ZÅÄÖ][{_LETTER}]{{1,7}})\)"
@@ -123,8 +124,10 @@ _LAW_WORD = re.compile(
 )
 #: A law named by a description: "Lag (1988:870) om vård av missbrukare i vissa fall",
 #: "lagen med särskilda bestämmelser om vård av unga", or just "Förordning (2001:637)".
+#: Its number may also stand bare: "Lag 1994:137 om mottagande av asylsökande m.fl. (LMA)".
 _LAW_HEAD = re.compile(
-    rf"(?<![\w-])(?P<head>[Ll]ag(?:en)?|[Ff]örordning(?:en)?)(?:\s*{_SFS})?"
+    rf"(?<![\w-])(?P<head>[Ll]ag(?:en)?|[Ff]örordning(?:en)?)"
+    rf"(?:\s*{_SFS}|\s+(?P<bare_sfs>{_BARE_SFS.pattern})(?!\d))?"
     r"(?P<title>\s+(?:om|med)\s)?"
 )
 _REGULATION = re.compile(
@@ -195,12 +198,15 @@ def _law_words(text: str) -> Iterator[LawMention]:
 
 def _descriptive_laws(text: str) -> Iterator[LawMention]:
     for match in _LAW_HEAD.finditer(text):
-        sfs = match.group("sfs")
+        sfs = match.group("sfs") or match.group("bare_sfs")
         end = _title_end(text, match.end("title") - 1) if match.group("title") else match.end()
         if end <= match.end():  # no title: "den nya lagen", "svensk lag", "lag (2001:454) och"
             if not sfs:
                 continue  # no law is named
-            end = match.end("sfs") + text[match.end("sfs") :].index(")") + 1
+            if match.group("sfs"):
+                end = match.end("sfs") + text[match.end("sfs") :].index(")") + 1
+            else:
+                end = match.end("bare_sfs")
         name = _collapse(text[match.start() : end])
         yield _with_trailing_parts(text, match.start(), end, name, sfs)
 
@@ -305,6 +311,8 @@ def _normalise_name(name: str) -> str:
     words = without_sfs.split()
     if not words:
         return ""
+    if len(words) > 1 and _BARE_SFS.fullmatch(words[1]):
+        del words[1]  # "Lag 1994:137 om …"
     stem = _definite_stem(words[0])
     if stem.endswith(_LAW_WORD_ENDINGS):
         words[0] = stem + "en"

@@ -133,6 +133,11 @@ def test_compound_names_with_och() -> None:
          "lagen om mottagande av asylsökande m.fl."),
         ("• Socialtjänstförordning (2001:937)", "Socialtjänstförordning", "2001:937",
          "socialtjänstförordningen"),
+        # The number may stand bare after "Lag": the same law, the same key.
+        ("Lag 1994:137 om mottagande av asylsökande m.fl. (LMA) innehåller bestämmelser",
+         "Lag 1994:137 om mottagande av asylsökande m.fl.", "1994:137",
+         "lagen om mottagande av asylsökande m.fl."),
+        ("enligt lag 2001:453.", "lag 2001:453", "2001:453", "socialtjänstlagen"),
         ("• Offentlighets- och sekretesslagen (2009:400)", "Offentlighets- och sekretesslagen",
          "2009:400", "offentlighets- och sekretesslagen"),
     ],
