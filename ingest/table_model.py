@@ -6,10 +6,14 @@ can be quoted verbatim. The model is plain data (JSON in the catalog); `ingest.t
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, Field
 
 #: (start, end) offsets into a chunk's text.
 TextSpan = tuple[int, int]
+#: How a row that sums the rows above it starts: "Summa investeringar", "Totalt".
+SUM_ROW = re.compile(r"(?:summa|totalt?)\b", re.IGNORECASE)
 
 
 class TableRow(BaseModel):
@@ -43,6 +47,11 @@ class Table(BaseModel):
         default=None, description="The id of the chunk that holds the header, if not this one."
     )
     span: TextSpan = Field(description="The whole table (header and rows) in this chunk's text.")
+
+    @property
+    def sum_row(self) -> TableRow | None:
+        """The last row that sums others ("Summa" after "Summa generella tidsförskjutningar")."""
+        return next((row for row in reversed(self.rows) if SUM_ROW.match(row.label)), None)
 
     @property
     def context(self) -> str:

@@ -40,7 +40,7 @@ from ingest.table_cells import (
     splits,
 )
 from ingest.table_headers import Header, parse_header
-from ingest.table_model import Table, TableRow, TextSpan
+from ingest.table_model import SUM_ROW, Table, TableRow, TextSpan
 
 #: A header is at most this many lines (one per cell when a converter stacks them).
 MAX_HEADER_LINES = 12
@@ -55,7 +55,6 @@ _GUESSED_HEADINGS = frozenset({"title", "chapter"})
 _TOKEN = re.compile(r"\S+")
 _PROSE = re.compile(r"[.!?] [A-ZÅÄÖ]|: ")
 #: A row that sums the rows above it: "Summa investeringar, tkr", "Totalt".
-_SUM_ROW = re.compile(r"(?:summa|totalt?)\b", re.IGNORECASE)
 _UNIT = re.compile(
     r"\b(tkr|mnkr|mdkr|mkr|tusental kronor|kronor i tusental|miljoner kronor|procent)\b|%",
     re.IGNORECASE,
@@ -615,7 +614,7 @@ def _unit(*texts: str) -> str | None:
 def _sum_unit(rows: list[TableRow]) -> str | None:
     """The unit a table's closing sum row states ("Summa investeringar, tkr"): that of every row
     it sums, when the header states none."""
-    if not rows or _SUM_ROW.match(rows[-1].label) is None:
+    if not rows or SUM_ROW.match(rows[-1].label) is None:
         return None
     return _unit(rows[-1].label)
 

@@ -36,6 +36,8 @@ class EvidenceSelection:
         chosen = self._with_whole_lists(unique_units(statements + items))
         if asks_list and self._chunks is not None:
             chosen = self._with_series(chosen, self._chunks)
+        if judgement.expectation.expected in (Expected.AMOUNT, Expected.QUANTITY):
+            chosen = _with_table_sums(chosen)
         return in_plan_order(chosen)
 
     def _best_list_items(self, chosen: list[ScoredUnit]) -> list[ScoredUnit]:
@@ -76,6 +78,26 @@ class EvidenceSelection:
             for index in wanted:
                 keyed.setdefault((unit.chunk.id, index), _sibling(unit, index))
         return list(keyed.values())
+
+
+def _with_table_sums(chosen: list[ScoredUnit]) -> list[ScoredUnit]:
+    """Rows of one table asked "how much" for bring the row that sums them: "Hur mycket
+    investerar Dalarna?" is answered by "Summa investeringar", not by three of its parts."""
+    rows: dict[tuple[str, int], list[ScoredUnit]] = {}
+    for unit in chosen:
+        start = unit.chunk.units[unit.index][0]
+        table = unit.chunk.table_at(start)
+        if table is not None and any(row.span[0] == start for row in table.rows):
+            rows.setdefault((unit.chunk.id, table.span[0]), []).append(unit)
+    added = []
+    for units in rows.values():
+        first = units[0]
+        total = first.chunk.table_at(first.chunk.units[first.index][0])
+        sum_row = total.sum_row if total is not None and len(units) > 1 else None
+        starts = [start for start, _ in first.chunk.units]
+        if sum_row is not None and sum_row.span[0] in starts:
+            added.append(_sibling(first, starts.index(sum_row.span[0])))
+    return unique_units(chosen + added)
 
 
 def in_plan_order(units: list[ScoredUnit]) -> list[ScoredUnit]:

@@ -84,3 +84,31 @@ def test_a_lead_in_brings_its_short_list_whichever_mark_ends_it(
     (chunk,) = process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
     chosen = quoted(chunk, Expected.LIST, {"Strategiska": 1.0})
     assert [text.split(",")[0] for text in chosen[1:]] == STUDIES
+
+
+BUDGET = (
+    "Budget 2026\n\nInvesteringar\n\n"
+    "INVESTERINGSBUDGET, mnkr Budget 2026 Plan 2027 Plan 2028\n"
+    "Regionstyrelsen 489 520 540\n"
+    "Tandvårdsnämnden 6 7 6\n"
+    "Kollektivtrafiknämnden 3 3 3\n"
+    "Summa investeringar 706 828 761\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected", "with_sum"),
+    [
+        (["Regionstyrelsen", "Tandvårdsnämnden"], Expected.QUANTITY, True),
+        (["Tandvårdsnämnden"], Expected.QUANTITY, False),  # one row: that row is asked about
+        (["Regionstyrelsen", "Tandvårdsnämnden"], Expected.STATEMENT, False),
+    ],
+)
+def test_rows_of_a_table_asked_how_much_bring_its_sum_row(
+    tmp_path: Path, rows: list[str], expected: Expected, with_sum: bool
+) -> None:
+    loaded = LoadedDocument(path=tmp_path / "mob.txt", sha256="5" * 64, text=BUDGET, paged=False)
+    (chunk,) = process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
+    assert chunk.tables and chunk.tables[0].sum_row is not None
+    chosen = quoted(chunk, expected, {row: 1.0 - n / 100 for n, row in enumerate(rows)})
+    assert ("Summa investeringar 706 828 761" in chosen) is with_sum
