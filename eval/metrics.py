@@ -85,8 +85,10 @@ _QUOTE_MARKS = {
 #: no digit before it, so neighbouring years in a table row ("2023 2024") never merge, and is no
 #: decimal part ("3,2 318"); a dot leader may stand before it ("läkemedel .....2 900 kr").
 _GROUPED_NUMBER = re.compile(r"(?<!\d)(?<!\d[,.])\d{1,3}(?: \d{3})+(?![\d]|,\d)")
-#: "23,5 %", "23,5%" and "23,5 procent" state the same share.
-_PERCENT = re.compile(r"(?<=\d) ?(?:%|procent\b)")
+_SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d) %")
+#: "23,5 procent" states the share "23,5 %"; on the same line only: "… 287" / "Procent 7,5%" ends
+#: one table row and labels the next.
+_PERCENT_WORD = re.compile(r"(?<=\d) procent\b")
 #: Citation markers in the answer text: "[1]", "[1, 2]", "[1-3]". They are not claims.
 _CITATION_MARKER = re.compile(r"\[\d+(?:\s*[-,]\s*\d+)*\]")
 #: Integers, decimals ("94,0", "3.1"), and SFS numbers ("2010:1622"). An ordinal date "27:e" yields
@@ -103,9 +105,9 @@ def normalise(text: str) -> str:
     non-breaking and thin spaces), "-" for every dash, straight quote marks, thousands separators
     removed ("654 848" -> "654848") and a share written "23,5%" ("23,5 %", "23,5 procent")."""
     text = text.translate(_SPACES).translate(_DASHES).translate(_QUOTE_MARKS)
-    text = " ".join(text.split()).casefold()
+    text = " ".join(_PERCENT_WORD.sub(" %", text).split()).casefold()
     text = _GROUPED_NUMBER.sub(lambda match: match.group().replace(" ", ""), text)
-    return _PERCENT.sub("%", text)
+    return _SPACE_BEFORE_PERCENT.sub("%", text)
 
 
 def contains(haystack: str, needle: str) -> bool:

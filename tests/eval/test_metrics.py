@@ -138,6 +138,8 @@ def test_neighbouring_years_and_table_values_do_not_merge() -> None:
 def test_contains_ignores_spacing_dashes_and_case() -> None:
     assert contains("Budgeten är 654\u00a0848 tkr – i balans", "654848 TKR - i balans")
     assert not contains("Budgeten är 654 848 tkr", "")
+    # "Procent" that labels the next row of a table is no share of the number ending the row.
+    assert contains("poster (mnkr) 42 287\nProcent 7,5% 10,3%", "Procent 7,5% 10,3%")
 
 
 def test_numbers_in_skips_citation_markers_and_keeps_each_form() -> None:
