@@ -90,6 +90,13 @@ def test_a_saved_index_keeps_its_tokens_for_the_next_rebuild(
     assert results(rebuilt[0]) == results(LexicalIndex.build(second + third, SETTINGS))
 
 
+def small_index(folder: Path, text: str) -> LexicalIndex:
+    """BM25 over the small chunks of one plan written as `text`."""
+    loaded = LoadedDocument(path=folder / "plan.txt", sha256="a" * 64, text=text, paged=False)
+    chunks = process_document(loaded, IngestSettings(chunk_min_words=3, chunk_max_words=20)).chunks
+    return LexicalIndex.build(chunks, SETTINGS)
+
+
 def test_a_part_of_a_compound_finds_the_compound_and_the_compound_its_parts(
     tmp_path: Path,
 ) -> None:
@@ -97,9 +104,7 @@ def test_a_part_of_a_compound_finds_the_compound_and_the_compound_its_parts(
         "Budget 2026\n\nSkatter\n\nSkattesatsen är 11,40 kronor per hundralapp.\n\n"
         "Anhöriga\n\nRegionen ger stöd till anhöriga som vårdar en närstående.\n"
     )
-    loaded = LoadedDocument(path=tmp_path / "plan.txt", sha256="a" * 64, text=text, paged=False)
-    chunks = process_document(loaded, IngestSettings(chunk_min_words=3, chunk_max_words=20)).chunks
-    index = LexicalIndex.build(chunks, SETTINGS)
+    index = small_index(tmp_path, text)
 
     def best(query: str) -> str:
         retriever = index.retriever(top_k=1, filters=None)
@@ -122,10 +127,7 @@ def test_a_verb_asked_about_finds_the_noun_of_its_act_and_a_noun_finds_no_more(
         "Budget 2023\n\nEkonomi\n\nNämndens investeringar\nSumma investeringar 4 450 200 200\n\n"
         "Media\n\nLokaltidningen bevakar nämndens sammanträden varje månad.\n"
     )
-    loaded = LoadedDocument(path=tmp_path / "plan.txt", sha256="b" * 64, text=text, paged=False)
-    chunks = process_document(loaded, IngestSettings(chunk_min_words=3, chunk_max_words=20)).chunks
-    index = LexicalIndex.build(chunks, SETTINGS)
-    retriever = index.retriever(top_k=5, filters=None)
+    retriever = small_index(tmp_path, text).retriever(top_k=5, filters=None)
     assert retriever is not None
 
     def found(query: str) -> list[str]:
