@@ -13,6 +13,7 @@ from assistant.evidence import ScoredUnit, unique_units
 from assistant.expectation import Expected
 from assistant.table_answers import ChunkLookup
 from ingest.document import LIST_MARKER, leads_in
+from ingest.table_model import Table
 from settings import AnswerSettings
 
 
@@ -81,23 +82,21 @@ class EvidenceSelection:
 
 
 def _with_table_sums(chosen: list[ScoredUnit]) -> list[ScoredUnit]:
-    """Rows of one table asked "how much" for bring the row that sums them: "Hur mycket
-    investerar Dalarna?" is answered by "Summa investeringar", not by three of its parts."""
-    rows: dict[tuple[str, int], list[ScoredUnit]] = {}
+    """For a "how much" question answered by several rows of one table, the row that sums them
+    too: "Hur mycket investerar Dalarna?" is answered by "Summa investeringar", not by its parts."""
+    rows: dict[tuple[str, int], tuple[Table, list[ScoredUnit]]] = {}
     for unit in chosen:
         start = unit.chunk.units[unit.index][0]
         table = unit.chunk.table_at(start)
         if table is not None and any(row.span[0] == start for row in table.rows):
-            rows.setdefault((unit.chunk.id, table.span[0]), []).append(unit)
-    added = []
-    for units in rows.values():
-        first = units[0]
-        total = first.chunk.table_at(first.chunk.units[first.index][0])
-        sum_row = total.sum_row if total is not None and len(units) > 1 else None
-        starts = [start for start, _ in first.chunk.units]
-        if sum_row is not None and sum_row.span[0] in starts:
-            added.append(_sibling(first, starts.index(sum_row.span[0])))
-    return unique_units(chosen + added)
+            rows.setdefault((unit.chunk.id, table.span[0]), (table, []))[1].append(unit)
+    sums = []
+    for table, units in rows.values():
+        starts = [start for start, _ in units[0].chunk.units]
+        total = table.sum_row
+        if len(units) > 1 and total is not None and total.span[0] in starts:
+            sums.append(_sibling(units[0], starts.index(total.span[0])))
+    return unique_units(chosen + sums)
 
 
 def in_plan_order(units: list[ScoredUnit]) -> list[ScoredUnit]:
