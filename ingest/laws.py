@@ -108,9 +108,11 @@ _NOT_LAW_ENDINGS = (
 )  # fmt: skip
 
 _LETTER = r"A-Za-zÅÄÖåäöÉé"
-_SFS = r"\(\s*(?:SFS\s*)?(?P<sfs>(?:1[89]|20)\d\d:\d{1,4})\s*\)"
+#: An SFS number: "2001:453".
+_SFS_NUMBER = r"(?:1[89]|20)\d\d:\d{1,4}"
+_SFS = rf"\(\s*(?:SFS\s*)?(?P<sfs>{_SFS_NUMBER})\s*\)"
 _TRAILING_SFS = re.compile(r"\s*" + _SFS)
-_BARE_SFS = re.compile(r"(?:1[89]|20)\d\d:\d{1,4}")
+_BARE_SFS = re.compile(_SFS_NUMBER)
 # An abbreviation in parentheses after a name: "(SoL)", "(LVU)", "(GDPR)"; two capitals at least.
 _TRAILING_ABBREVIATION = re.compile(
     rf"\s*\((?P<abbreviation>(?=(?:[^)]*[A-ZÅÄÖ]){{2}})[A-ZÅÄÖ][{_LETTER}]{{1,7}})\)"
@@ -127,7 +129,7 @@ _LAW_WORD = re.compile(
 #: Its number may also stand bare: "Lag 1994:137 om mottagande av asylsökande m.fl. (LMA)".
 _LAW_HEAD = re.compile(
     rf"(?<![\w-])(?P<head>[Ll]ag(?:en)?|[Ff]örordning(?:en)?)"
-    rf"(?:\s*{_SFS}|\s+(?P<bare_sfs>{_BARE_SFS.pattern})(?!\d))?"
+    rf"(?:\s*{_SFS}|\s+(?P<bare_sfs>{_SFS_NUMBER})(?!\d))?"
     r"(?P<title>\s+(?:om|med)\s)?"
 )
 _REGULATION = re.compile(
@@ -136,7 +138,7 @@ _REGULATION = re.compile(
 _BARE_ABBREVIATION = re.compile(
     r"(?<!\w)(?P<abbreviation>" + "|".join(_BARE_ABBREVIATIONS) + r")(?!\w)"
 )
-_STANDALONE_SFS = re.compile(r"(?<!\w)SFS\s*(?P<sfs>(?:1[89]|20)\d\d:\d{1,4})(?!\d)")
+_STANDALONE_SFS = re.compile(rf"(?<!\w)SFS\s*(?P<sfs>{_SFS_NUMBER})(?!\d)")
 
 #: A descriptive title ends before these words: they start the sentence's next clause.
 _TITLE_STOP_WORDS = frozenset(

@@ -54,7 +54,6 @@ MAX_TITLE_WORDS = 12
 _GUESSED_HEADINGS = frozenset({"title", "chapter"})
 _TOKEN = re.compile(r"\S+")
 _PROSE = re.compile(r"[.!?] [A-ZÅÄÖ]|: ")
-#: A row that sums the rows above it: "Summa investeringar, tkr", "Totalt".
 _UNIT = re.compile(
     r"\b(tkr|mnkr|mdkr|mkr|tusental kronor|kronor i tusental|miljoner kronor|procent)\b|%",
     re.IGNORECASE,

@@ -11,7 +11,7 @@ from assistant.answerability import Judgement
 from assistant.enumerations import sibling_openings
 from assistant.evidence import ScoredUnit, unique_units
 from assistant.expectation import Expected
-from assistant.table_answers import ChunkLookup
+from assistant.table_answers import ChunkLookup, place_of
 from ingest.document import LIST_MARKER, leads_in
 from ingest.table_model import Table
 from settings import AnswerSettings
@@ -38,7 +38,7 @@ class EvidenceSelection:
         if asks_list and self._chunks is not None:
             chosen = self._with_series(chosen, self._chunks)
         if judgement.expectation.expected in (Expected.AMOUNT, Expected.QUANTITY):
-            chosen = _with_table_sums(chosen)
+            chosen = _with_table_sums(chosen, self._chunks)
         return in_plan_order(chosen)
 
     def _best_list_items(self, chosen: list[ScoredUnit]) -> list[ScoredUnit]:
@@ -81,21 +81,21 @@ class EvidenceSelection:
         return list(keyed.values())
 
 
-def _with_table_sums(chosen: list[ScoredUnit]) -> list[ScoredUnit]:
+def _with_table_sums(chosen: list[ScoredUnit], chunks: ChunkLookup | None) -> list[ScoredUnit]:
     """For a "how much" question answered by several rows of one table, the row that sums them
     too: "Hur mycket investerar Dalarna?" is answered by "Summa investeringar", not by its parts."""
     rows: dict[tuple[str, int], tuple[Table, list[ScoredUnit]]] = {}
     for unit in chosen:
-        start = unit.chunk.units[unit.index][0]
-        table = unit.chunk.table_at(start)
-        if table is not None and any(row.span[0] == start for row in table.rows):
-            rows.setdefault((unit.chunk.id, table.span[0]), (table, []))[1].append(unit)
+        place = place_of(unit, chunks)
+        if place is not None and place.row is not None:
+            key = (unit.chunk.id, place.table.span[0])
+            rows.setdefault(key, (place.table, []))[1].append(unit)
     sums = []
     for table, units in rows.values():
-        starts = [start for start, _ in units[0].chunk.units]
+        spans = [tuple(span) for span in units[0].chunk.units]
         total = table.sum_row
-        if len(units) > 1 and total is not None and total.span[0] in starts:
-            sums.append(_sibling(units[0], starts.index(total.span[0])))
+        if len(units) > 1 and total is not None and tuple(total.span) in spans:
+            sums.append(_sibling(units[0], spans.index(tuple(total.span))))
     return unique_units(chosen + sums)
 
 
