@@ -13,7 +13,8 @@ the verb of its noun ("investerar" / "investeringar", "betalas ut" / "utbetalnin
 ending in it ("avgift" in "omsorgsavgiften"), or, for a compound term, all its parts
 ("demensplats" in "platser för demens", "spelautomater" in "automatspel"; "tobakslag" read as
 "tobak|slag" or as "tobaks|lag", in "lag om tobak"). A compound the
-dictionary knows as a word is split too, but its parts only meet another compound's parts: such a
+dictionary knows as a word is split too, where its base form is the first part and a word
+("skatte|sats", not "budgete|rade"), but its parts only meet another compound's parts: such a
 split can be chance ("fort|satt"), so they are no words of the text.
 """
 
@@ -30,6 +31,7 @@ import Stemmer
 from ingest.compounds import (
     ACTION_NOUN,
     LANGUAGE,
+    MIN_LINKED_PART,
     MIN_PART,
     STOPWORDS,
     compound_parts,
@@ -50,7 +52,7 @@ QUESTION_WORDS = frozenset(
 )
 #: The version of how words become terms: word rarities saved by another version count other
 #: forms, so they are counted again. Bump it with any change to `TermNormaliser`'s forms.
-TERMS_VERSION = 2
+TERMS_VERSION = 3
 _WORD = re.compile(r"\w+(?:-\w+)*")
 #: The shortest first part of a hyphenated compound that stands for something alone ("e-tjänster"
 #: has none).
@@ -103,6 +105,8 @@ class TermNormaliser:
                 return Term(joined, (self._modifier(modifier), self._base(head)))
         split = compound_parts(word)
         known = simplemma.is_known(word, lang=LANGUAGE)
+        if split is not None and known and not _splits_base(word, split[0]):
+            split = None
         if split is None:
             # An unknown word ("högkostnadsskyddet") is inflected by its ending, like "skyddet".
             return Term(self._stem(simplemma.lemmatize(word, lang=LANGUAGE, greedy=not known)))
@@ -125,6 +129,15 @@ class TermNormaliser:
 
     def _stem(self, word: str) -> str:
         return str(self._stemmer.stemWord(word))
+
+
+def _splits_base(word: str, modifier: str) -> bool:
+    """Whether a word the dictionary knows is a compound at ``modifier``: its base form is the
+    modifier and a word ("skattesatsen" → "skatte|sats"), not the modifier and an inflection
+    ("budgeterade" → "budgetera" is no "budgete|rade", "intäkterna" no "intäkt|erna")."""
+    base = simplemma.lemmatize(word, lang=LANGUAGE).lower()
+    rest = base.removeprefix(modifier)
+    return rest != base and len(rest) >= MIN_LINKED_PART and simplemma.is_known(rest, lang=LANGUAGE)
 
 
 def _part_only(part: str) -> str:

@@ -40,6 +40,11 @@ def test_inflections_meet(normaliser: TermNormaliser, first: str, second: str) -
         # such a word splits into by chance is no word of the text ("fort|satt").
         ("spelautomater", "Lag (1982:636) om anordnande av vissa automatspel.", True),
         ("satt", "Arbetet har fortsatt under året.", False),
+        # An inflected word the dictionary knows is no compound of its stem and its ending:
+        # "budgete|rade" would meet "reserve|rade" and "budget".
+        ("budgeterade", "Reserverade medel i budget 2026.", False),
+        ("budgeterade", "Budgeterat överskott 2026 är 3,2 procent.", True),
+        ("skattesatsen", "Regionens satser för skatt är oförändrade.", True),
         # A compound whose last part starts with a linking letter is read both ways:
         # "tobak|slag" and "tobaks|lag".
         ("tobakslagen", "Lag (2018:2088) om tobak och liknande produkter", True),
