@@ -61,6 +61,8 @@ class Expectation:
     expected: Expected
     #: The noun the interrogative asks about ("hur många anställda" → "anställda"), if any.
     focus: str | None = None
+    #: A part of a sum is asked for ("hur stor del av budgeten går till …"): the sum answers too.
+    of_whole: bool = False
 
     @property
     def checked(self) -> bool:
@@ -91,6 +93,11 @@ _INTERROGATIVE = re.compile(
     r"(?=(?P<phrase>(?:sedan|från och med|från|till|inom|enligt|med stöd av|med|i|på|för)?\s*"
     r"(?:vad|vilken|vilket|vilka|hur|när|var|vem|vems|varför)\b.*))",
 )
+#: A share of money may be stated as the two sums ("Hur stor del av budgeten går till …" →
+#: "Barn- och ungdomsverksamheten: 428 360 tkr" of "654 848 tkr").
+_PART_OF_SUM = re.compile(
+    rf"(?:hur stor(?:t)?|vilken) (?:andel|del) av (?:\w+ ){{0,3}}?{_MONEY_NOUN}\b"
+)
 #: (pattern matched at the interrogative phrase, kind); the first that matches decides. The group
 #: "focus" is the noun asked about, where the pattern has one.
 _RULES: tuple[tuple[re.Pattern[str], Expected], ...] = tuple(
@@ -102,12 +109,7 @@ _RULES: tuple[tuple[re.Pattern[str], Expected], ...] = tuple(
             r"|postadress\w*|adress(?:en)?|webbadress\w*|hemsida\w*)\b",
             Expected.CONTACT,
         ),
-        # A share of money may be stated as the two sums ("Hur stor del av budgeten går till …"
-        # → "Barn- och ungdomsverksamheten: 428 360 tkr" of "654 848 tkr").
-        (
-            rf"(?:hur stor(?:t)?|vilken) (?:andel|del) av (?:\w+ ){{0,3}}?{_MONEY_NOUN}\b",
-            Expected.QUANTITY,
-        ),
+        (_PART_OF_SUM.pattern, Expected.QUANTITY),
         (
             r"hur många (?:procent|%)|hur stor(?:t)? (?:andel|del|procent)\b|vilken andel\b"
             r"|med hur många procent",
@@ -179,7 +181,8 @@ def expectation(question: str) -> Expectation:
         for pattern, kind in _RULES:
             match = pattern.match(phrase)
             if match is not None:
-                return Expectation(kind, _focus(match))
+                of_whole = pattern.pattern == _PART_OF_SUM.pattern
+                return Expectation(kind, _focus(match), of_whole)
     if _LIST_REQUEST.search(lowered):
         return Expectation(Expected.LIST)
     if _COMPARES_SIZES.search(lowered):

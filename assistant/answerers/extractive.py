@@ -51,7 +51,8 @@ class ExtractiveAnswerer:
         if not chosen:
             draft = self._refusal(judgement, scope)
         else:
-            chosen = focus_rows(chosen, judgement.answering[0], question, scope, self._chunks)
+            best, of_whole = judgement.answering[0], judgement.expectation.of_whole
+            chosen = focus_rows(chosen, best, question, scope, self._chunks, of_whole)
             chosen = in_plan_order(with_lead_ins(chosen))
             # What an earlier part quoted is not quoted again beside what is new; a part that
             # quotes nothing new is left whole (the service points to the earlier quotes).

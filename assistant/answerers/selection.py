@@ -37,8 +37,9 @@ class EvidenceSelection:
         chosen = self._with_whole_lists(unique_units(statements + items))
         if asks_list and self._chunks is not None:
             chosen = self._with_series(chosen, self._chunks)
-        if judgement.expectation.expected in (Expected.AMOUNT, Expected.QUANTITY):
-            chosen = _with_table_sums(chosen, self._chunks)
+        asked = judgement.expectation
+        if asked.expected in (Expected.AMOUNT, Expected.QUANTITY):
+            chosen = _with_table_sums(chosen, self._chunks, parts=1 if asked.of_whole else 2)
         return in_plan_order(chosen)
 
     def _best_list_items(self, chosen: list[ScoredUnit]) -> list[ScoredUnit]:
@@ -81,9 +82,12 @@ class EvidenceSelection:
         return list(keyed.values())
 
 
-def _with_table_sums(chosen: list[ScoredUnit], chunks: ChunkLookup | None) -> list[ScoredUnit]:
-    """For a "how much" question answered by several rows of one table, the row that sums them
-    too: "Hur mycket investerar Dalarna?" is answered by "Summa investeringar", not by its parts."""
+def _with_table_sums(
+    chosen: list[ScoredUnit], chunks: ChunkLookup | None, parts: int
+) -> list[ScoredUnit]:
+    """For a "how much" question answered by `parts` or more rows of one table, the row that sums
+    them too: "Hur mycket investerar Dalarna?" is answered by "Summa investeringar", not by its
+    parts; "hur stor del av budgeten går till sjukhuset?" by the hospital's row and the sum."""
     rows: dict[tuple[str, int], tuple[Table, list[ScoredUnit]]] = {}
     for unit in chosen:
         place = place_of(unit, chunks)
@@ -94,7 +98,7 @@ def _with_table_sums(chosen: list[ScoredUnit], chunks: ChunkLookup | None) -> li
     for table, units in rows.values():
         spans = [tuple(span) for span in units[0].chunk.units]
         total = table.sum_row
-        if len(units) > 1 and total is not None and tuple(total.span) in spans:
+        if len(units) >= parts and total is not None and tuple(total.span) in spans:
             sums.append(_sibling(units[0], spans.index(tuple(total.span))))
     return unique_units(chosen + sums)
 

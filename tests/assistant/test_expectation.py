@@ -102,3 +102,16 @@ def test_expectation(question: str, expected: Expected, focus: str | None) -> No
 )
 def test_holds_expected(text: str, expected: Expected, holds: bool) -> None:
     assert holds_expected(text, expected) is holds
+
+
+@pytest.mark.parametrize(
+    ("question", "of_whole"),
+    [
+        ("Hur stor del av budgeten går till Hallands sjukhus?", True),
+        ("Vilken andel av nämndens kostnader går till hemtjänst?", True),
+        ("Hur mycket går till Hallands sjukhus?", False),
+        ("Hur stor andel av eleverna har frånvaro?", False),  # a share of people, not of a sum
+    ],
+)
+def test_a_part_of_a_sum_asks_for_the_sum_too(question: str, of_whole: bool) -> None:
+    assert expectation(question).of_whole is of_whole

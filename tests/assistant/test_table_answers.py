@@ -290,3 +290,23 @@ def test_soderkoping_budget_for_individ_och_familjeomsorg_2025(
     assert citation.header is not None and "Budget\n2025" in citation.header
     assert citation.quote in chunks[citation.chunk_id].text
     assert citation.header in chunks[citation.header_chunk_id or citation.chunk_id].text
+
+
+@pytest.mark.parametrize(
+    ("question", "of_whole", "with_sum"),
+    [
+        ("Hur stor del av budgeten 2025 går till vård och omsorg?", True, True),
+        ("Hur mycket går till vård och omsorg 2025?", False, False),
+    ],
+)
+def test_a_part_of_the_whole_asked_for_is_quoted_beside_the_tables_sum(
+    budget: list[Chunk], question: str, of_whole: bool, with_sum: bool
+) -> None:
+    units = evidence(budget, "Vård och omsorg", "Summa för nämnden")
+    asked = Expectation(Expected.QUANTITY, of_whole=of_whole)
+    draft = ExtractiveAnswerer(AnswerSettings()).answer(
+        AnswerRequest(question, Scope(None, None), Judgement(asked, units))
+    )
+    lines = check_grounding(draft).text.splitlines()[1:]
+    assert lines[0] == "Vård och omsorg, Budget 2025: 152 427 tkr [1]"
+    assert ("Summa för nämnden, Budget 2025: 398 950 tkr [2]" in lines) is with_sum
