@@ -47,12 +47,14 @@ QUESTION_WORDS = frozenset(
         "socialnämnden socialnämndens fråga ska skall kan får fick göra gör gjorde många mycket "
         "stor stort stora ofta går gick tog vill sköter ligger egentligen alltså nummer numret "
         "sfs-numret pengar pengarna hänvisar anger nämner tar upp finns ha har hade region "
-        "regionen regionens landsting nya ny nytt heter kostar kosta tror trodde ville"
+        "regionen regionens landsting nya ny nytt heter kostar kosta tror trodde ville "
+        # How much, compared: "tar Uppsala ut mer eller mindre skatt än Dalarna?" is about tax.
+        "mer mera mest mindre minst fler flest färre färst större störst"
     ).split()
 )
 #: The version of how words become terms: word rarities saved by another version count other
 #: forms, so they are counted again. Bump it with any change to `TermNormaliser`'s forms.
-TERMS_VERSION = 3
+TERMS_VERSION = 4
 _WORD = re.compile(r"\w+(?:-\w+)*")
 #: The shortest first part of a hyphenated compound that stands for something alone ("e-tjänster"
 #: has none).

@@ -70,3 +70,8 @@ def test_presence(normaliser: TermNormaliser, term: str, text: str, found: bool)
 def test_content_words_leave_out_question_and_stop_words() -> None:
     words = list(content_words("Hur många anställda har socialkontoret i Norrköping 2024?"))
     assert words == ["anställda", "socialkontoret", "norrköping"]
+
+
+def test_a_comparison_of_amounts_is_about_what_is_compared() -> None:
+    words = list(content_words("Tar Uppsala ut mer eller mindre skatt än Dalarna?"))
+    assert words == ["uppsala", "skatt", "dalarna"]
