@@ -50,6 +50,9 @@ class Judgement:
     #: a law's ("Barnkonventionen (SFS 2018:1197)"), or a label and its value whose label is
     #: what is asked about ("Vår vision: GLOBAL LIVSSTIL, LOKALT LIV" for "vad är … vision?").
     stating: frozenset[str] = frozenset()
+    #: The question terms that each answering table row's label holds, by (chunk id, unit index):
+    #: rows of one table whose labels hold the same ones answer alike.
+    row_terms: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
 
     @property
     def answerable(self) -> bool:
@@ -81,7 +84,8 @@ class AnswerabilityJudge:
             if (heading := own_heading(unit)) is not None
             and (heading_names_law(unit, asked) or self._labels_terms(unit, key[:1]))
         }
-        return Judgement(asked, answering, keyed, searched, frozenset(stating))
+        row_terms = self._row_terms(question, answering)
+        return Judgement(asked, answering, keyed, searched, frozenset(stating), row_terms)
 
     def fits(self, unit: ScoredUnit, asked: Expectation) -> bool:
         """Whether the unit holds the kind of value asked for, next to the question's focus; or,
@@ -107,6 +111,19 @@ class AnswerabilityJudge:
             if value is not None:
                 pairs.append((label, value))
         return pairs
+
+    def _row_terms(
+        self, question: str, units: list[ScoredUnit]
+    ) -> dict[tuple[str, int], frozenset[str]]:
+        wanted = self._scorer.weighted_terms(question)
+        found = {}
+        for unit in units:
+            label = _row_label(unit)
+            if label is not None:
+                forms = self._scorer.forms(label)
+                held = frozenset(w.term.form for w in wanted if present(w.term, forms))
+                found[(unit.chunk.id, unit.index)] = held
+        return found
 
     def _names_focus(self, unit: ScoredUnit, asked: Expectation) -> bool:
         """Whether the unit has the question's focus noun (any unit does when it names none)."""
@@ -135,6 +152,14 @@ class AnswerabilityJudge:
     def _holds_terms(self, unit: ScoredUnit, terms: list[Term]) -> bool:
         forms = self._scorer.unit_forms(unit.chunk)[unit.index]
         return bool(terms) and all(present(term, forms) for term in terms)
+
+
+def _row_label(unit: ScoredUnit) -> str | None:
+    """The label of the table row that the unit is, if it is one."""
+    span = unit.chunk.units[unit.index]
+    table = unit.chunk.table_at(span[0])
+    rows = table.rows if table is not None else []
+    return next((row.label for row in rows if tuple(row.span) == tuple(span)), None)
 
 
 def _documents(evidence: list[ScoredUnit]) -> list[Chunk]:

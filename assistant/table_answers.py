@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from assistant.answer import Citation
 from assistant.evidence import ScoredUnit
 from ingest.document import Chunk
-from ingest.table_model import Table, TableRow, TextSpan
+from ingest.table_model import SUM_ROW, Table, TableRow, TextSpan
 from ingest.tables import row_unit
 
 _YEAR = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
@@ -152,7 +152,8 @@ def _table_of(unit: ScoredUnit) -> tuple[str, int] | None:
 
 def _is_sum_row(unit: ScoredUnit, chunks: ChunkLookup | None) -> bool:
     place = place_of(unit, chunks)
-    return place is not None and place.row is not None and place.row == place.table.sum_row
+    row = place.row if place is not None else None
+    return row is not None and SUM_ROW.match(row.label) is not None
 
 
 def _unnamed_table_part(unit: ScoredUnit, words: set[str], chunks: ChunkLookup | None) -> bool:

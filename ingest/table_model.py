@@ -7,6 +7,7 @@ can be quoted verbatim. The model is plain data (JSON in the catalog); `ingest.t
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from pydantic import BaseModel, Field
 
@@ -48,10 +49,17 @@ class Table(BaseModel):
     )
     span: TextSpan = Field(description="The whole table (header and rows) in this chunk's text.")
 
-    @property
-    def sum_row(self) -> TableRow | None:
-        """The last row that sums others ("Summa" after "Summa generella tidsförskjutningar")."""
-        return next((row for row in reversed(self.rows) if SUM_ROW.match(row.label)), None)
+    def sum_after(self, row: TableRow) -> TableRow | None:
+        """The sum row that closes the run of rows ``row`` stands in: the first after it, unless
+        a line that is no row comes between (a part's heading, "1) Skatteintäkter:", whose rows
+        have a sum of their own)."""
+        position = self.rows.index(row)
+        for above, below in pairwise(self.rows[position:]):
+            if below.span[0] > above.span[1] + 1:
+                return None
+            if SUM_ROW.match(below.label):
+                return below
+        return None
 
     @property
     def context(self) -> str:

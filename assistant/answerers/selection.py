@@ -13,8 +13,11 @@ from assistant.evidence import ScoredUnit, unique_units
 from assistant.expectation import Expected
 from assistant.table_answers import ChunkLookup, place_of
 from ingest.document import LIST_MARKER, leads_in
-from ingest.table_model import Table
+from ingest.table_model import TextSpan
 from settings import AnswerSettings
+
+#: Kinds of answer that a table states in its cells.
+_NUMBERS = frozenset({Expected.COUNT, Expected.AMOUNT, Expected.QUANTITY, Expected.SHARE})
 
 
 class EvidenceSelection:
@@ -34,7 +37,10 @@ class EvidenceSelection:
         asks_list = judgement.expectation.expected is Expected.LIST
         items = self._best_list_items(chosen) if asks_list else []
         statements = chosen[: self._settings.max_statements]
-        chosen = self._with_whole_lists(unique_units(statements + items))
+        numbers = judgement.expectation.expected in _NUMBERS
+        alike = _alike_rows(statements, answering, judgement.row_terms) if numbers else []
+        rows = alike[: self._settings.max_list_items]
+        chosen = self._with_whole_lists(unique_units(statements + items + rows))
         if asks_list and self._chunks is not None:
             chosen = self._with_series(chosen, self._chunks)
         asked = judgement.expectation
@@ -88,19 +94,37 @@ def _with_table_sums(
     """For a "how much" question answered by `parts` or more rows of one table, the row that sums
     them too: "Hur mycket investerar Dalarna?" is answered by "Summa investeringar", not by its
     parts; "hur stor del av budgeten går till sjukhuset?" by the hospital's row and the sum."""
-    rows: dict[tuple[str, int], tuple[Table, list[ScoredUnit]]] = {}
+    summed: dict[tuple[str, TextSpan], list[ScoredUnit]] = {}
     for unit in chosen:
         place = place_of(unit, chunks)
-        if place is not None and place.row is not None:
-            key = (unit.chunk.id, place.table.span[0])
-            rows.setdefault(key, (place.table, []))[1].append(unit)
+        total = place.table.sum_after(place.row) if place and place.row else None
+        if total is not None:
+            summed.setdefault((unit.chunk.id, total.span), []).append(unit)
     sums = []
-    for table, units in rows.values():
-        spans = [tuple(span) for span in units[0].chunk.units]
-        total = table.sum_row
-        if len(units) >= parts and total is not None and tuple(total.span) in spans:
-            sums.append(_sibling(units[0], spans.index(tuple(total.span))))
+    for (_, span), units in summed.items():
+        spans = [tuple(unit_span) for unit_span in units[0].chunk.units]
+        if len(units) >= parts and tuple(span) in spans:
+            sums.append(_sibling(units[0], spans.index(tuple(span))))
     return unique_units(chosen + sums)
+
+
+def _alike_rows(
+    chosen: list[ScoredUnit],
+    answering: list[ScoredUnit],
+    row_terms: dict[tuple[str, int], frozenset[str]],
+) -> list[ScoredUnit]:
+    """The answering rows of a chosen row's table whose labels hold the same question terms as
+    its label: which of "Verksamhetens resultat", "Resultat efter finansiella poster" and "Årets
+    balanskravresultat" is "the budgeted result" the words cannot tell, so the answer shows
+    them all."""
+
+    def key(unit: ScoredUnit) -> tuple[str, int, frozenset[str]] | None:
+        terms = row_terms.get((unit.chunk.id, unit.index))
+        table = unit.chunk.table_at(unit.chunk.units[unit.index][0])
+        return (unit.chunk.id, table.span[0], terms) if terms and table is not None else None
+
+    wanted = {key(unit) for unit in chosen} - {None}
+    return [unit for unit in answering if key(unit) in wanted]
 
 
 def in_plan_order(units: list[ScoredUnit]) -> list[ScoredUnit]:

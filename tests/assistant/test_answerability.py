@@ -200,3 +200,12 @@ def test_a_heading_that_states_the_answer_is_to_be_named(
     judgement = judge.judge(question, [unit(chunks, start)])
     assert judgement.answerable
     assert [h.split(" (")[0] for h in judgement.stating] == ([named] if named else [])
+
+
+def test_a_table_rows_label_holds_the_question_terms_it_answers_with(
+    judge: AnswerabilityJudge, chunks: list[Chunk]
+) -> None:
+    rows = [unit(chunks, "Individ och"), unit(chunks, "Vård och omsorg")]
+    judgement = judge.judge("Hur mycket har individ och familjeomsorg i budget 2025?", rows)
+    terms = [judgement.row_terms[(row.chunk.id, row.index)] for row in rows]
+    assert terms[0] and not terms[1]  # "Vård och omsorg" names nothing that is asked

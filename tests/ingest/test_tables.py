@@ -413,3 +413,21 @@ def test_orebro_result_table_and_botkyrka_fee_levels() -> None:
     chunks = chunks_of(corpus_more("botkyrka-vard-och-omsorgsnamnden-riktlinjer-avgifter-2025.txt"))
     _, table, table_row = table_with(chunks, "Högsta avgift = procent av prisbasbeloppet")
     assert table_row.cells[table.columns.index("Nivå 3")] == "28 %"
+
+
+def test_a_sum_row_closes_the_run_of_rows_above_it() -> None:
+    _, table = only_table(
+        "RESULTATBUDGET, mnkr Budget 2026 Plan 2027 Plan 2028\n"
+        "Verksamhetens resultat 515 492 439\n"
+        "Finansiella kostnader -123 -204 -227\n"
+        "Resultat efter finansiella poster 422 318 242\n"
+        "1) Skatteintäkter:\n"
+        "Preliminära skatteintäkter 9 023 9 325 9 637\n"
+        "Avräkning innevarande år -37 0 0\n"
+        "Summa 8 986 9 325 9 637\n"
+    )
+    result = row(table, "Resultat efter finansiella poster")
+    preliminary = row(table, "Preliminära skatteintäkter")
+    assert table.sum_after(result) is None  # the footnote's rows have a sum of their own
+    sum_row = table.sum_after(preliminary)
+    assert sum_row is not None and sum_row.cells == ["8 986", "9 325", "9 637"]

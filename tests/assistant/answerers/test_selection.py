@@ -109,6 +109,35 @@ def test_rows_of_a_table_asked_how_much_bring_its_sum_row(
 ) -> None:
     loaded = LoadedDocument(path=tmp_path / "mob.txt", sha256="5" * 64, text=BUDGET, paged=False)
     (chunk,) = process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
-    assert chunk.tables and chunk.tables[0].sum_row is not None
     chosen = quoted(chunk, expected, {row: 1.0 - n / 100 for n, row in enumerate(rows)})
     assert ("Summa investeringar 706 828 761" in chosen) is with_sum
+
+
+RESULTS = (
+    "Budget 2026\n\nResultatbudget\n\n"
+    "RESULTATBUDGET, mnkr Budget 2026 Plan 2027 Plan 2028\n"
+    "Verksamhetens nettokostnad -12 687 -13 105 -13 576\n"
+    "Verksamhetens resultat 515 492 439\n"
+    "Resultat efter finansiella poster 422 318 242\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("expected", "alike"), [(Expected.AMOUNT, True), (Expected.STATEMENT, False)]
+)
+def test_rows_whose_labels_hold_the_same_question_terms_answer_together(
+    tmp_path: Path, expected: Expected, alike: bool
+) -> None:
+    loaded = LoadedDocument(path=tmp_path / "rb.txt", sha256="6" * 64, text=RESULTS, paged=False)
+    (chunk,) = process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
+    rows = scored(
+        chunk, {"Verksamhetens resultat": 0.9, "Resultat efter": 0.5, "Verksamhetens n": 0.4}
+    )
+    result = frozenset({"result"})
+    terms = {(unit.chunk.id, unit.index): result for unit in rows[:2]}
+    terms[(rows[2].chunk.id, rows[2].index)] = frozenset()
+    judgement = Judgement(Expectation(expected), rows, row_terms=terms)
+    chosen = [unit.text for unit in EvidenceSelection(SETTINGS).select(judgement)]
+    assert "Verksamhetens resultat 515 492 439" in chosen
+    assert ("Resultat efter finansiella poster 422 318 242" in chosen) is alike
+    assert "Verksamhetens nettokostnad -12 687 -13 105 -13 576" not in chosen
