@@ -10,10 +10,10 @@ what the dictionary leaves apart.
 
 A question term is *present* in a text when the text has the term itself, the noun of its verb or
 the verb of its noun ("investerar" / "investeringar", "betalas ut" / "utbetalning"), a compound
-ending in it ("avgift" in "omsorgsavgiften"), or, for a compound term, all its parts
-("demensplats" in "platser för demens", "spelautomater" in "automatspel"; "tobakslag" read as
-"tobak|slag" or as "tobaks|lag", in "lag om tobak"). A compound the
-dictionary knows as a word is split too, where its base form is the first part and a word
+ending in it after a word ("avgift" in "omsorgsavgiften"; not "svar" in "ansvar"), or, for a
+compound term, all its parts ("demensplats" in "platser för demens", "spelautomater" in
+"automatspel"; "tobakslag" read as "tobak|slag" or as "tobaks|lag", in "lag om tobak"). A compound
+the dictionary knows as a word is split too, where its base form is the first part and a word
 ("skatte|sats", not "budgete|rade"), but its parts only meet another compound's parts: such a
 split can be chance ("fort|satt"), so they are no words of the text.
 """
@@ -35,6 +35,7 @@ from ingest.compounds import (
     MIN_PART,
     STOPWORDS,
     compound_parts,
+    is_modifier,
     other_reading,
 )
 
@@ -174,10 +175,12 @@ def _derived(form: str, forms: set[str]) -> bool:
 
 def present(term: Term, forms: set[str]) -> bool:
     """Whether a question term is in a text whose `forms` (see `TermNormaliser.forms`) are given:
-    the term itself, all its compound parts, or a compound of the text ending in it."""
+    the term itself, all its compound parts, or a compound of the text ending in it after a word."""
     if term.form in forms or _derived(term.form, forms):
         return True
     for parts in (term.parts, term.other_parts):
         if parts and all(part in forms or _part_only(part) in forms for part in parts):
             return True
-    return len(term.form) >= MIN_PART and any(form.endswith(term.form) for form in forms)
+    return len(term.form) >= MIN_PART and any(
+        form.endswith(term.form) and is_modifier(form[: -len(term.form)]) for form in forms
+    )

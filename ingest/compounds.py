@@ -42,6 +42,18 @@ def compound_parts(word: str) -> tuple[str, str] | None:
     return None
 
 
+#: The shortest first part of a compound that a word's ending tells (`is_modifier`): "hem" in
+#: "hemtjänst"; not "an" in "ansvar" or "in" in "insats".
+MIN_KNOWN_MODIFIER = 3
+
+
+@lru_cache(maxsize=200_000)
+def is_modifier(text: str) -> bool:
+    """Whether ``text`` can stand first in a compound whose last part is known: "omsorgs" in
+    "omsorgsavgift" can, "an" in "ansvar" cannot (no "svar" is meant there)."""
+    return len(text) >= MIN_KNOWN_MODIFIER and _is_word(text)
+
+
 def _is_word(modifier: str) -> bool:
     if modifier in STOPWORDS:  # "till|gänglighet", "över|syn": a particle, not a part
         return False

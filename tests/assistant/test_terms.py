@@ -45,6 +45,11 @@ def test_inflections_meet(normaliser: TermNormaliser, first: str, second: str) -
         ("budgeterade", "Reserverade medel i budget 2026.", False),
         ("budgeterade", "Budgeterat överskott 2026 är 3,2 procent.", True),
         ("skattesatsen", "Regionens satser för skatt är oförändrade.", True),
+        # A word ends in the term as a compound only where a word comes before it: "Utfall" holds
+        # no "fall" and "ansvarar" no "svar", "hemtjänsten" holds "tjänst".
+        ("fall", "Indikator Utfall 2021 Mål 2023", False),
+        ("svarade", "Socialnämnden ansvarar för det yttersta skyddsnätet.", False),
+        ("tjänster", "Hemtjänsten ges alla dagar.", True),
         # A compound whose last part starts with a linking letter is read both ways:
         # "tobak|slag" and "tobaks|lag".
         ("tobakslagen", "Lag (2018:2088) om tobak och liknande produkter", True),
