@@ -47,7 +47,8 @@ class Judgement:
     #: A chunk of each document searched, best-ranked first: what a refusal names.
     searched: list[Chunk] = field(default_factory=list)
     #: Headings of answering units that state part of the answer, to be named with the quotes:
-    #: a law's ("Barnkonventionen (SFS 2018:1197)"), or a label and its value whose label is
+    #: a law's ("Barnkonventionen (SFS 2018:1197)", whatever is asked, when it has its SFS
+    #: number), or a label and its value whose label is
     #: what is asked about ("Vår vision: GLOBAL LIVSSTIL, LOKALT LIV" for "vad är … vision?").
     stating: frozenset[str] = frozenset()
     #: The question terms that each answering table row's label holds, by (chunk id, unit index):
@@ -82,7 +83,11 @@ class AnswerabilityJudge:
             heading
             for unit in answering
             if (heading := own_heading(unit)) is not None
-            and (heading_names_law(unit, asked) or self._labels_terms(unit, key[:1]))
+            and (
+                heading_names_law(unit, asked)
+                or holds_expected(heading, Expected.SFS)
+                or self._labels_terms(unit, key[:1])
+            )
         }
         row_terms = self._row_terms(question, answering)
         return Judgement(asked, answering, keyed, searched, frozenset(stating), row_terms)

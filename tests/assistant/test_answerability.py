@@ -189,6 +189,9 @@ def test_once_answerable_every_fitting_unit_is_offered(
     ("question", "start", "named"),
     [
         ("Vilket SFS-nummer har barnkonventionen?", "FN:s konvention", "Barnkonventionen"),
+        # A law's heading with its SFS number says which law the quotes are about, whatever is
+        # asked.
+        ("Hur beskrivs barnkonventionen?", "FN:s konvention", "Barnkonventionen"),
         ("Vad är kommunens vision?", "Kommunen har en vision", "Vår vision: TRYGGHET FÖR ALLA"),
         ("Vad gör nämnden inom demensvården?", "Satsningen på demensvården", None),
     ],
