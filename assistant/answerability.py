@@ -120,6 +120,7 @@ class AnswerabilityJudge:
     def _row_terms(
         self, question: str, units: list[ScoredUnit]
     ) -> dict[tuple[str, int], frozenset[str]]:
+        """For each unit that is a table row, the question terms that its label holds."""
         wanted = self._scorer.weighted_terms(question)
         found = {}
         for unit in units:

@@ -63,7 +63,8 @@ def _is_word(modifier: str) -> bool:
     return linked and simplemma.is_known(modifier[:-1], lang=LANGUAGE)
 
 
-#: The shortest last part of a compound's other reading (`other_reading`): "lag" in "tobaks|lag".
+#: The shortest last part of a compound's other reading (`other_reading`): "lag" in "tobaks|lag";
+#: and of a known word's base form after its first part ("sats" in "skatte|sats").
 MIN_LINKED_PART = 3
 
 
