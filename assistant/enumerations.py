@@ -1,15 +1,20 @@
-"""Lists that a plan writes as numbered sections: "Mål 1", "Mål 2", … each opening with its goal.
+"""Lists that a plan writes without list marks: as numbered sections, or as paragraphs that a
+lead-in counts.
 
 "Vilka mål har nämnden?" is answered by the goals themselves, and a plan that gives each goal a
 section of its own ("Mål 3" > "Inga barnfamiljer ska bli vräkta.") never writes them as one list.
 When a list question is answered from such a section, the first statement of each of its sibling
 sections (same parent, same kind of numbered heading) is part of the answer too.
+
+"Begreppet består av tre delar:" followed by the paragraphs "Meningsfullhet - …", "Begriplighet -
+…" and "Hanterbarhet - …" is a list too: the lead-in says how many items follow, and each opens
+with its term (`counted_items`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from assistant.evidence import ScoredUnit
 from ingest.document import Chunk
@@ -68,3 +73,51 @@ def _document_neighbours(chunk: Chunk, chunks: ChunkLookup) -> list[Chunk]:
                 break
             found.append(other)
     return sorted(found, key=lambda c: chunk_ordinal(c.id))
+
+
+#: A lead-in that counts what follows: "Begreppet består av tre delar:", "… i tre nivåer:".
+_COUNTED_LEAD_IN = re.compile(
+    r"\b(?P<count>två|tre|fyra|fem|sex|sju|åtta|nio|tio|[2-9]|10)\s[^:;]*[:;]\s*$",
+    re.IGNORECASE,
+)
+_COUNTS = dict(zip("två tre fyra fem sex sju åtta nio tio".split(), range(2, 11), strict=True))
+#: A paragraph that opens with its term: "Meningsfullhet - Att …", "Nivå 1. Ges till …".
+_TERM_OPENING = re.compile(r"^[A-ZÅÄÖ]\w*(?:\s+\w+){0,3}\s*(?:[-–—:]\s|\d{1,2}[.:)](?:\s|$))")
+#: How many chunks after its own a counted list is followed into.
+MAX_ITEM_CHUNKS = 3
+
+
+def counted_items(unit: ScoredUnit, chunks: ChunkLookup) -> list[ScoredUnit]:
+    """The paragraphs that `unit`, a lead-in that counts them, introduces without list marks: the
+    opening statement of each of the next paragraphs of its section, as many as it counts, when
+    every one of them opens with its term; none otherwise (the count was of something else)."""
+    match = _COUNTED_LEAD_IN.search(unit.text)
+    if match is None:
+        return []
+    count = match.group("count").lower()
+    wanted = int(count) if count.isdigit() else _COUNTS[count]
+    items: list[ScoredUnit] = []
+    for chunk, index in _paragraph_openings_after(unit, chunks):
+        if chunk.section != unit.chunk.section or not _TERM_OPENING.match(
+            chunk.unit_texts()[index]
+        ):
+            return []
+        items.append(ScoredUnit(chunk, unit.rank, index, unit.score, unit.dense, unit.lexical))
+        if len(items) == wanted:
+            return items
+    return []
+
+
+def _paragraph_openings_after(unit: ScoredUnit, chunks: ChunkLookup) -> Iterator[tuple[Chunk, int]]:
+    """The units that open a paragraph after `unit`, in its chunk and the next few."""
+    chunk, first = unit.chunk, unit.index + 1
+    ordinal = chunk_ordinal(chunk.id)
+    for step in range(MAX_ITEM_CHUNKS + 1):
+        for index in range(first, len(chunk.units)):
+            before = chunk.text[chunk.units[index - 1][1] : chunk.units[index][0]] if index else ""
+            if index == 0 or "\n\n" in before:
+                yield chunk, index
+        following = chunks(chunk_id(chunk.sha256, ordinal + step + 1))
+        if following is None or following.path != chunk.path:
+            return
+        chunk, first = following, 0

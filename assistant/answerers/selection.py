@@ -8,7 +8,7 @@ it as its numbered passages.
 from __future__ import annotations
 
 from assistant.answerability import Judgement
-from assistant.enumerations import sibling_openings
+from assistant.enumerations import counted_items, sibling_openings
 from assistant.evidence import ScoredUnit, unique_units
 from assistant.expectation import Expected
 from assistant.table_answers import ChunkLookup, place_of
@@ -85,6 +85,9 @@ class EvidenceSelection:
             wanted = around if items <= self._settings.max_list_items else lead_in
             for index in wanted:
                 keyed.setdefault((unit.chunk.id, index), _sibling(unit, index))
+            if unit.is_lead_in and not items and self._chunks is not None:
+                for item in counted_items(unit, self._chunks)[: self._settings.max_list_items]:
+                    keyed.setdefault((item.chunk.id, item.index), item)
         return list(keyed.values())
 
 

@@ -141,3 +141,23 @@ def test_rows_whose_labels_hold_the_same_question_terms_answer_together(
     assert "Verksamhetens resultat 515 492 439" in chosen
     assert ("Resultat efter finansiella poster 422 318 242" in chosen) is alike
     assert "Verksamhetens nettokostnad -12 687 -13 105 -13 576" not in chosen
+
+
+def test_a_counting_lead_in_brings_the_paragraphs_it_counts(tmp_path: Path) -> None:
+    text = (
+        "Riktlinje\n\nFörhållningssätt\n\nBegreppet KASAM består av tre delar:\n\n"
+        "Meningsfullhet - Att känna sig behövd.\n\nBegriplighet - Att förstå sammanhanget.\n\n"
+        "Hanterbarhet - Att kunna påverka.\n\nStödet är kostnadsfritt.\n"
+    )
+    loaded = LoadedDocument(path=tmp_path / "k.txt", sha256="7" * 64, text=text, paged=False)
+    chunks = process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
+    by_id = {chunk.id: chunk for chunk in chunks}
+    (chunk,) = chunks
+    answering = scored(chunk, {"Begreppet KASAM": 1.0})
+    judgement = Judgement(Expectation(Expected.LIST), answering)
+    chosen = [u.text for u in EvidenceSelection(SETTINGS, by_id.get).select(judgement)]
+    assert [t.split(" - ")[0] for t in chosen[1:]] == [
+        "Meningsfullhet",
+        "Begriplighet",
+        "Hanterbarhet",
+    ]
