@@ -364,6 +364,7 @@ class Assistant:
             k=self._settings.answer.passages,
             embedding=query_vector.tolist(),
             paths=paths,
+            best_of_each=True,
         )
         evidence = self._scorer.score(words, query_vector, hits, self._index.unit_vectors)
         if must_mention:

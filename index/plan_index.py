@@ -34,9 +34,6 @@ from pathlib import Path
 
 import numpy as np
 from llama_index.core.base.base_retriever import BaseRetriever
-from llama_index.core.llms import MockLLM
-from llama_index.core.retrievers import QueryFusionRetriever
-from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 from llama_index.core.schema import NodeWithScore, QueryBundle
 from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters
 from llama_index.core.vector_stores.utils import build_metadata_filter_fn
@@ -55,6 +52,7 @@ from index.chroma_store import (
 )
 from index.chroma_units import UNITS_SUFFIX, ChromaUnitVectors
 from index.embedding import Embedder
+from index.fusion import RankFusion
 from index.lexical import LexicalIndex
 from index.llama_embedding import LazyEmbedding
 from index.unit_vectors import UnitVectors, UnitVectorStore, embedding_texts
@@ -590,10 +588,13 @@ class PlanIndex:
         *,
         organisation: str | None = None,
         paths: Sequence[str] | None = None,
+        best_of_each: bool = False,
     ) -> list[SearchHit]:
         """The `k` best chunks: reciprocal rank fusion of dense and BM25 candidates, optionally
-        from one document (`path`) or a set of them (`paths`; empty: none). Pass the query's
-        `embedding` if the caller has it already (see `embed_query`)."""
+        from one document (`path`) or a set of them (`paths`; empty: none); with `best_of_each`,
+        followed by the dense and the BM25 search's own best chunk if the fusion ranks it lower
+        (`index.fusion`). Pass the query's `embedding` if the caller has it already (see
+        `embed_query`)."""
         self.refresh()
         if not query.strip() or self._catalog.is_empty() or (paths is not None and not paths):
             return []
@@ -604,17 +605,7 @@ class PlanIndex:
         filters = metadata_filters(
             municipality, year, doc_type, path, organisation=organisation, paths=paths
         )
-        retrievers = self._retrievers(filters)
-        fusion = QueryFusionRetriever(
-            retrievers,
-            # num_queries=1 never asks an LLM for query variants; an explicit MockLLM keeps the
-            # constructor from resolving the global default LLM (OpenAI).
-            llm=MockLLM(),
-            mode=FUSION_MODES.RECIPROCAL_RANK,
-            num_queries=1,
-            use_async=False,
-            similarity_top_k=k,
-        )
+        fusion = RankFusion(self._retrievers(filters), k, best_of_each)
         # The precomputed embedding stops the dense retriever from embedding the query again.
         fused = fusion.retrieve(QueryBundle(query_str=query, embedding=embedding))
         hits = self._to_hits(fused, filters)
