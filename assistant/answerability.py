@@ -19,8 +19,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.evidence import EvidenceScorer, ScoredUnit, unique_units
-from assistant.expectation import CHECKED, Expectation, Expected, expectation, holds_expected
+from assistant.evidence import EvidenceScorer, ScoredUnit, WeightedTerm, unique_units
+from assistant.expectation import (
+    CHECKED,
+    NUMBERS,
+    Expectation,
+    Expected,
+    expectation,
+    holds_expected,
+)
 from assistant.terms import Term, present
 from index.unit_vectors import embedding_texts
 from ingest.document import Chunk
@@ -77,7 +84,8 @@ class AnswerabilityJudge:
             return Judgement(asked, searched=searched)
         pairs = [unit for pair in labelled for unit in pair]
         answering = unique_units(pairs + [u for u in evidence if self.fits(u, asked)])
-        key = self._key_terms(question)
+        weighted = self._scorer.weighted_terms(question)
+        key = self._key_terms(weighted)
         keyed = [u for u in answering if self._holds_terms(u, key)]
         stating = {
             heading
@@ -89,7 +97,9 @@ class AnswerabilityJudge:
                 or self._labels_terms(unit, key[:1])
             )
         }
-        row_terms = self._row_terms(question, answering)
+        # Only a number asked for is answered by rows alike (`selection._alike_rows`): the
+        # labels of other questions' rows are not read.
+        row_terms = self._row_terms(weighted, answering) if asked.expected in NUMBERS else {}
         return Judgement(asked, answering, keyed, searched, frozenset(stating), row_terms)
 
     def fits(self, unit: ScoredUnit, asked: Expectation) -> bool:
@@ -118,10 +128,9 @@ class AnswerabilityJudge:
         return pairs
 
     def _row_terms(
-        self, question: str, units: list[ScoredUnit]
+        self, wanted: list[WeightedTerm], units: list[ScoredUnit]
     ) -> dict[tuple[str, int], frozenset[str]]:
-        """For each unit that is a table row, the question terms that its label holds."""
-        wanted = self._scorer.weighted_terms(question)
+        """For each unit that is a table row, the question terms (`wanted`) its label holds."""
         found = {}
         for unit in units:
             label = _row_label(unit)
@@ -138,9 +147,9 @@ class AnswerabilityJudge:
         forms = self._scorer.unit_forms(unit.chunk)[unit.index]
         return present(self._scorer.term(asked.focus), forms)
 
-    def _key_terms(self, question: str) -> list[Term]:
-        """The question's rarest terms: those within `key_term_share` of the rarest one."""
-        weighted = self._scorer.weighted_terms(question)
+    def _key_terms(self, weighted: list[WeightedTerm]) -> list[Term]:
+        """The question's rarest terms (of `weighted`, rarest first): those within
+        `key_term_share` of the rarest one."""
         if not weighted:
             return []
         floor = self._settings.key_term_share * weighted[0].weight
@@ -164,8 +173,8 @@ def _row_label(unit: ScoredUnit) -> str | None:
     """The label of the table row that the unit is, if it is one."""
     span = unit.chunk.units[unit.index]
     table = unit.chunk.table_at(span[0])
-    rows = table.rows if table is not None else []
-    return next((row.label for row in rows if tuple(row.span) == tuple(span)), None)
+    row = table.row_at(span) if table is not None else None
+    return row.label if row is not None else None
 
 
 def _documents(evidence: list[ScoredUnit]) -> list[Chunk]:

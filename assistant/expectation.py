@@ -56,6 +56,10 @@ CHECKED = frozenset(
 )
 
 
+#: Kinds of answer that a table states in its cells.
+NUMBERS = frozenset({Expected.COUNT, Expected.AMOUNT, Expected.QUANTITY, Expected.SHARE})
+
+
 @dataclass(frozen=True)
 class Expectation:
     expected: Expected
@@ -63,6 +67,12 @@ class Expectation:
     focus: str | None = None
     #: A part of a sum is asked for ("hur stor del av budgeten går till …"): the sum answers too.
     of_whole: bool = False
+
+    @property
+    def rows_summed(self) -> int:
+        """How many rows of one table answering bring the table's sum row: one when a part of the
+        whole is asked for, else two ("Hur mycket investerar …?" answered by several rows)."""
+        return 1 if self.of_whole else 2
 
     @property
     def checked(self) -> bool:
@@ -109,7 +119,7 @@ _RULES: tuple[tuple[re.Pattern[str], Expected], ...] = tuple(
             r"|postadress\w*|adress(?:en)?|webbadress\w*|hemsida\w*)\b",
             Expected.CONTACT,
         ),
-        (_PART_OF_SUM.pattern, Expected.QUANTITY),
+        (_PART_OF_SUM, Expected.QUANTITY),
         (
             r"hur många (?:procent|%)|hur stor(?:t)? (?:andel|del|procent)\b|vilken andel\b"
             r"|med hur många procent",
@@ -181,8 +191,7 @@ def expectation(question: str) -> Expectation:
         for pattern, kind in _RULES:
             match = pattern.match(phrase)
             if match is not None:
-                of_whole = pattern.pattern == _PART_OF_SUM.pattern
-                return Expectation(kind, _focus(match), of_whole)
+                return Expectation(kind, _focus(match), of_whole=pattern is _PART_OF_SUM)
     if _LIST_REQUEST.search(lowered):
         return Expectation(Expected.LIST)
     if _COMPARES_SIZES.search(lowered):

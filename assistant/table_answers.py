@@ -92,7 +92,7 @@ def place_of(unit: ScoredUnit, chunks: ChunkLookup | None = None) -> _Place | No
         return None
     if table.header_span == (start, end):
         return _Place(table, None, header_chunk)
-    row = next((r for r in table.rows if tuple(r.span) == (start, end)), None)
+    row = table.row_at((start, end))
     return _Place(table, row, header_chunk) if row is not None else None
 
 
@@ -121,30 +121,29 @@ def focus_rows(
     question: str,
     scope: str = "",
     chunks: ChunkLookup | None = None,
-    of_whole: bool = False,
+    rows_summed: int = 2,
 ) -> list[ScoredUnit]:
     """When the best evidence is a table row that the question names ("… för individ- och
     familjeomsorgen 2025"), the rest of what tables hold is no answer unless the question names
     it too: other rows are only neighbours in a table, or rows of another table that scored
     alike, and a table's header or the rows it could not split say nothing on their own. A
-    table's sum row stays when it sums named rows, or when the question asks what part of the
-    whole a named row is (`of_whole`). Words of the ``scope`` (" för Söderköping 2025") name no
-    row: "Söderköpings" is a filter."""
+    table's sum row stays when it sums `rows_summed` named rows (one when the question asks what
+    part of the whole a named row is, `Expectation.rows_summed`). Words of the ``scope`` (" för
+    Söderköping 2025") name no row: "Söderköpings" is a filter."""
     words = {w for w in _words(question) if not any(_same_word(w, s) for s in _words(scope))}
     place = place_of(best, chunks)
     if place is None or place.row is None or not _shares_word(place.row.label, words):
         return chosen
     unnamed = [_unnamed_table_part(unit, words, chunks) for unit in chosen]
-    named = Counter(_table_of(u) for u, drop in zip(chosen, unnamed, strict=True) if not drop)
-    parts = 1 if of_whole else 2
+    named = Counter(table_of(u) for u, drop in zip(chosen, unnamed, strict=True) if not drop)
     return [
         unit
         for unit, drop in zip(chosen, unnamed, strict=True)
-        if not drop or (named[_table_of(unit)] >= parts and _is_sum_row(unit, chunks))
+        if not drop or (named[table_of(unit)] >= rows_summed and _is_sum_row(unit, chunks))
     ]
 
 
-def _table_of(unit: ScoredUnit) -> tuple[str, int] | None:
+def table_of(unit: ScoredUnit) -> tuple[str, int] | None:
     """Which table of which chunk the unit is part of, if any."""
     table = unit.chunk.table_at(unit.chunk.units[unit.index][0])
     return (unit.chunk.id, table.span[0]) if table is not None else None

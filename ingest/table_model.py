@@ -49,6 +49,10 @@ class Table(BaseModel):
     )
     span: TextSpan = Field(description="The whole table (header and rows) in this chunk's text.")
 
+    def row_at(self, span: TextSpan) -> TableRow | None:
+        """The row that stands at ``span`` of the chunk's text, if one does."""
+        return next((row for row in self.rows if tuple(row.span) == tuple(span)), None)
+
     def sum_after(self, row: TableRow) -> TableRow | None:
         """The sum row that closes the run of rows ``row`` stands in: the first after it, unless
         a line that is no row comes between (a part's heading, "1) Skatteintäkter:", whose rows

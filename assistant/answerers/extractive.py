@@ -51,8 +51,8 @@ class ExtractiveAnswerer:
         if not chosen:
             draft = self._refusal(judgement, scope)
         else:
-            best, of_whole = judgement.answering[0], judgement.expectation.of_whole
-            chosen = focus_rows(chosen, best, question, scope, self._chunks, of_whole)
+            best, summed = judgement.answering[0], judgement.expectation.rows_summed
+            chosen = focus_rows(chosen, best, question, scope, self._chunks, summed)
             chosen = in_plan_order(with_lead_ins(chosen))
             # What an earlier part quoted is not quoted again beside what is new; a part that
             # quotes nothing new is left whole (the service points to the earlier quotes).

@@ -10,14 +10,11 @@ from __future__ import annotations
 from assistant.answerability import Judgement
 from assistant.enumerations import counted_items, sibling_openings
 from assistant.evidence import ScoredUnit, unique_units
-from assistant.expectation import Expected
-from assistant.table_answers import ChunkLookup, place_of
+from assistant.expectation import NUMBERS, Expected
+from assistant.table_answers import ChunkLookup, place_of, table_of
 from ingest.document import LIST_MARKER, leads_in
 from ingest.table_model import TextSpan
 from settings import AnswerSettings
-
-#: Kinds of answer that a table states in its cells.
-_NUMBERS = frozenset({Expected.COUNT, Expected.AMOUNT, Expected.QUANTITY, Expected.SHARE})
 
 
 class EvidenceSelection:
@@ -37,7 +34,7 @@ class EvidenceSelection:
         asks_list = judgement.expectation.expected is Expected.LIST
         items = self._best_list_items(chosen) if asks_list else []
         statements = chosen[: self._settings.max_statements]
-        numbers = judgement.expectation.expected in _NUMBERS
+        numbers = judgement.expectation.expected in NUMBERS
         alike = _alike_rows(statements, answering, judgement.row_terms) if numbers else []
         rows = alike[: self._settings.max_list_items]
         chosen = self._with_whole_lists(unique_units(statements + items + rows))
@@ -45,7 +42,7 @@ class EvidenceSelection:
             chosen = self._with_series(chosen, self._chunks)
         asked = judgement.expectation
         if asked.expected in (Expected.AMOUNT, Expected.QUANTITY):
-            chosen = _with_table_sums(chosen, self._chunks, parts=1 if asked.of_whole else 2)
+            chosen = _with_table_sums(chosen, self._chunks, asked.rows_summed)
         return in_plan_order(chosen)
 
     def _best_list_items(self, chosen: list[ScoredUnit]) -> list[ScoredUnit]:
@@ -121,10 +118,9 @@ def _alike_rows(
     balanskravresultat" is "the budgeted result" the words cannot tell, so the answer shows
     them all."""
 
-    def key(unit: ScoredUnit) -> tuple[str, int, frozenset[str]] | None:
+    def key(unit: ScoredUnit) -> tuple[tuple[str, int] | None, frozenset[str]] | None:
         terms = row_terms.get((unit.chunk.id, unit.index))
-        table = unit.chunk.table_at(unit.chunk.units[unit.index][0])
-        return (unit.chunk.id, table.span[0], terms) if terms and table is not None else None
+        return (table_of(unit), terms) if terms else None
 
     wanted = {key(unit) for unit in chosen} - {None}
     return [unit for unit in answering if key(unit) in wanted]
