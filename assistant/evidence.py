@@ -175,8 +175,10 @@ class EvidenceScorer:
         return sorted(weighted, key=lambda t: t.weight, reverse=True)
 
     def _rarity(self, term: Term) -> float:
-        if term.form in self._idf:
-            return self._idf[term.form]
+        # Of a word's two stems, the commoner tells how rare the word is ("vuxen" is "väx" once).
+        known = [self._idf[form] for form in (term.form, term.surface) if form in self._idf]
+        if known:
+            return min(known)
         # A compound no unit has: as rare as its rarest part, when every part is known.
         parts = [self._idf.get(part) for part in term.parts]
         if parts and None not in parts:

@@ -55,7 +55,7 @@ QUESTION_WORDS = frozenset(
 )
 #: The version of how words become terms: word rarities saved by another version count other
 #: forms, so they are counted again. Bump it with any change to `TermNormaliser`'s forms.
-TERMS_VERSION = 4
+TERMS_VERSION = 5
 _WORD = re.compile(r"\w+(?:-\w+)*")
 #: The shortest first part of a hyphenated compound that stands for something alone ("e-tjänster"
 #: has none).
@@ -73,6 +73,10 @@ class Term:
     known: bool = False
     #: The parts of the compound's other reading, if it has one ("tobaks|lag" of "tobak|slag").
     other_parts: tuple[str, ...] = ()
+    #: The stem of the word as written, where it differs from `form`: the dictionary gives some
+    #: inflections of one word different base forms ("vuxen" → "växa" but "vuxna" → "vuxen",
+    #: "boende" → "bo" but "boendet" → "boende"), and the written stems still meet.
+    surface: str = ""
 
 
 class TermNormaliser:
@@ -90,6 +94,8 @@ class TermNormaliser:
         found: set[str] = set()
         for term in self.terms(text):
             found.add(term.form)
+            if term.surface:
+                found.add(term.surface)
             # A dictionary word's parts may be a split by chance ("fort|satt", "verksam|heter").
             found.update(map(_part_only, term.parts) if term.known else term.parts)
         return found
@@ -112,7 +118,9 @@ class TermNormaliser:
             split = None
         if split is None:
             # An unknown word ("högkostnadsskyddet") is inflected by its ending, like "skyddet".
-            return Term(self._stem(simplemma.lemmatize(word, lang=LANGUAGE, greedy=not known)))
+            form = self._stem(simplemma.lemmatize(word, lang=LANGUAGE, greedy=not known))
+            surface = self._stem(word)
+            return Term(form, surface=surface if surface != form else "")
         modifier, head = split
         if known:
             base = simplemma.lemmatize(word, lang=LANGUAGE)
@@ -176,7 +184,7 @@ def _derived(form: str, forms: set[str]) -> bool:
 def present(term: Term, forms: set[str]) -> bool:
     """Whether a question term is in a text whose `forms` (see `TermNormaliser.forms`) are given:
     the term itself, all its compound parts, or a compound of the text ending in it after a word."""
-    if term.form in forms or _derived(term.form, forms):
+    if term.form in forms or term.surface in forms or _derived(term.form, forms):
         return True
     for parts in (term.parts, term.other_parts):
         if parts and all(part in forms or _part_only(part) in forms for part in parts):

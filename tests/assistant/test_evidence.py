@@ -92,3 +92,13 @@ def test_rarities_saved_by_another_terms_version_are_counted_again(tmp_path: Pat
     saved = json.loads(file.read_text(encoding="utf-8"))
     file.write_text(json.dumps(saved | {"terms": TERMS_VERSION - 1}), encoding="utf-8")
     assert not scorer().load(file, "fingerprint-1", one)
+
+
+def test_a_word_is_as_rare_as_the_commoner_of_its_two_stems(tmp_path: Path) -> None:
+    """The base form of "vuxen" is "växa", which no plan here uses: it is as common as "vuxna"."""
+    adults = "Plan 2025\n\nAvgifter\n\n" + "\n\n".join(
+        f"Vuxna betalar {n} kr för besök {n}." for n in range(1, 6)
+    )
+    fitted = counted(chunks_of(adults + "\n\nHemtjänst ges dagligen.\n", "a.txt", tmp_path))
+    weights = {term.term.form: term.weight for term in fitted.weighted_terms("vuxen hemtjänst")}
+    assert weights["väx"] < weights["hemtjänst"]
