@@ -355,7 +355,10 @@ class Assistant:
         # the lexical search too, where a plan's own name in every heading would outweigh the
         # topic). A month is content where it filters no protocol ("ärenden i december" in a
         # plan), and a year no document covers is content: a column of a table.
-        words = (intent.topic if query == intent.text else analyse(query).topic) or query
+        # A part of the question is read on its own: "vilken avdelning …" is no law question
+        # because "… och vilka allmänna råd …" is.
+        asked = intent if query == intent.text else analyse(query)
+        words = asked.topic or query
         if scope.date is not None:
             words = f"{words} {MONTH_NAMES[scope.date.month - 1]}"
         query_vector = np.asarray(self._index.embed_query(query), dtype=np.float32)
@@ -369,7 +372,7 @@ class Assistant:
         evidence = self._scorer.score(words, query_vector, hits, self._index.unit_vectors)
         if must_mention:
             evidence = [u for u in evidence if u.chunk.path in of_year or u.mentions(must_mention)]
-        if intent.law:
+        if asked.law:
             evidence = _prefer_law_mentions(evidence)
         return hits, evidence, must_mention
 

@@ -137,6 +137,22 @@ def test_a_matter_under_two_laws_shows_both_and_not_the_whole_register(
     assert_grounded(answer, assistant.index)
 
 
+def test_only_the_part_that_asks_for_a_law_is_answered_from_law_mentions(
+    assistant: Assistant,
+) -> None:
+    # The second part asks for "allmänna råd"; the first part asks for a department, and the
+    # guarantee it is about names no law.
+    answer = assistant.ask(
+        "Tjänstegarantin om utbetalning den 27:e: vilken avdelning ansvarar för den, och vilka "
+        "allmänna råd gäller där?"
+    )
+    assert not answer.refused
+    assert "första del" not in answer.answer
+    assert "den 27:e i varje månad" in squash(answer.answer)
+    assert "SOSFS" in answer.answer
+    assert_grounded(answer, assistant.index)
+
+
 def test_follow_up_resolves_against_the_previous_turn(assistant: Assistant) -> None:
     first = resolve("vilka tjänstegarantier gäller för försörjningsstöd i Norrtälje?", None)
     answer = assistant.ask("och i Linköping?", previous=first)
