@@ -183,12 +183,30 @@ def _derived(form: str, forms: set[str]) -> bool:
 
 def present(term: Term, forms: set[str]) -> bool:
     """Whether a question term is in a text whose `forms` (see `TermNormaliser.forms`) are given:
-    the term itself, all its compound parts, or a compound of the text ending in it after a word."""
+    the term itself, all its compound parts, a compound of the text ending in it after a word, or
+    the term mistyped by a letter."""
     if term.form in forms or term.surface in forms or _derived(term.form, forms):
         return True
     for parts in (term.parts, term.other_parts):
         if parts and all(part in forms or _part_only(part) in forms for part in parts):
             return True
-    return len(term.form) >= MIN_PART and any(
+    if len(term.form) >= MIN_PART and any(
         form.endswith(term.form) and is_modifier(form[: -len(term.form)]) for form in forms
-    )
+    ):
+        return True
+    return len(term.form) >= MIN_MISTYPED and any(_one_letter_more(term.form, f) for f in forms)
+
+
+#: The shortest term found in a text that writes it with one letter too many or too few: a typo
+#: ("Skatteinträkter" for "Skatteintäkter"). Shorter words one letter apart are often other words.
+MIN_MISTYPED = 9
+
+
+def _one_letter_more(first: str, second: str) -> bool:
+    """Whether one of two words is the other with one letter added (not changed: "planering" and
+    "placering" are two words, a letter left out or doubled is a typo)."""
+    if abs(len(first) - len(second)) != 1 or first[:3] != second[:3]:
+        return False
+    shorter, longer = sorted((first, second), key=len)
+    at = next((i for i, (a, b) in enumerate(zip(shorter, longer, strict=False)) if a != b), None)
+    return at is None or longer[at + 1 :] == shorter[at:]

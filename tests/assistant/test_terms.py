@@ -71,6 +71,10 @@ def test_inflections_meet(normaliser: TermNormaliser, first: str, second: str) -
         ("vuxen", "Vuxna - från 20 år 130 kr", True),
         ("inlagd", "Patienter som är inlagda på sjukhus.", True),
         ("boende", "Boendet drivs av Stadsmissionen.", True),
+        # A long word mistyped by a letter left out or added is found; one letter changed is
+        # another word.
+        ("skatteintäkter", "Skatteinträkter 11 446 11 956", True),
+        ("planeringen", "Placeringen av barnet följs upp.", False),
     ],
 )
 def test_presence(normaliser: TermNormaliser, term: str, text: str, found: bool) -> None:
