@@ -27,6 +27,7 @@ from assistant.expectation import (
     Expected,
     expectation,
     holds_expected,
+    without_base_amounts,
 )
 from assistant.terms import Term, present
 from index.unit_vectors import embedding_texts
@@ -106,7 +107,8 @@ class AnswerabilityJudge:
         """Whether the unit holds the kind of value asked for, next to the question's focus; or,
         for a law asked for, stands under a heading that names it."""
         context = unit_context(unit)
-        holds = _holds(unit.text, context, asked.expected) or heading_names_law(unit, asked)
+        text = without_base_amounts(unit.text) if asked.in_kronor else unit.text
+        holds = _holds(text, context, asked.expected) or heading_names_law(unit, asked)
         return holds and self._names_focus(unit, asked)
 
     def _labelled_values(

@@ -67,6 +67,8 @@ class Expectation:
     focus: str | None = None
     #: A part of a sum is asked for ("hur stor del av budgeten går till …"): the sum answers too.
     of_whole: bool = False
+    #: Kronor are asked for ("hur många kronor …"): a multiple of a base amount is no answer.
+    in_kronor: bool = False
 
     @property
     def rows_summed(self) -> int:
@@ -108,6 +110,7 @@ _INTERROGATIVE = re.compile(
 _PART_OF_SUM = re.compile(
     rf"(?:hur stor(?:t)?|vilken) (?:andel|del) av (?:\w+ ){{0,3}}?{_MONEY_NOUN}\b"
 )
+_IN_KRONOR = re.compile(r"hur många (?:kronor|miljoner|miljarder|tkr|mnkr)\b")
 #: (pattern matched at the interrogative phrase, kind); the first that matches decides. The group
 #: "focus" is the noun asked about, where the pattern has one.
 _RULES: tuple[tuple[re.Pattern[str], Expected], ...] = tuple(
@@ -127,7 +130,7 @@ _RULES: tuple[tuple[re.Pattern[str], Expected], ...] = tuple(
         ),
         (r"hur lång(?:a)? (?:tid|\w*tid(?:en)?)\b|hur länge\b|inom hur lång", Expected.DURATION),
         (r"hur ofta\b|hur många gånger\b", Expected.FREQUENCY),
-        (r"hur många (?:kronor|miljoner|miljarder|tkr|mnkr)\b", Expected.AMOUNT),
+        (_IN_KRONOR, Expected.AMOUNT),
         (rf"hur många (?P<focus>(?:{_W} ){{0,2}}{_W})", Expected.COUNT),
         (r"vilket antal\b|hur stort antal\b", Expected.COUNT),
         (
@@ -191,7 +194,12 @@ def expectation(question: str) -> Expectation:
         for pattern, kind in _RULES:
             match = pattern.match(phrase)
             if match is not None:
-                return Expectation(kind, _focus(match), of_whole=pattern is _PART_OF_SUM)
+                return Expectation(
+                    kind,
+                    _focus(match),
+                    of_whole=pattern is _PART_OF_SUM,
+                    in_kronor=pattern is _IN_KRONOR,
+                )
     if _LIST_REQUEST.search(lowered):
         return Expectation(Expected.LIST)
     if _COMPARES_SIZES.search(lowered):
@@ -268,6 +276,16 @@ _PATTERNS: dict[Expected, re.Pattern[str]] = {
     #: Two capitalised words in a row, not at a sentence start: "Monica Holtstad".
     Expected.PERSON: re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÅÄÖ][a-zåäöé]+\s+[A-ZÅÄÖ][a-zåäöé]+\b"),
 }
+
+
+#: An amount stated as a multiple of the base amount: "en tolftedel av 0,5392 prisbasbelopp".
+_BASE_AMOUNT = re.compile(rf"(?:{_NUMBER})\s*prisbasbelopp\w*", re.IGNORECASE)
+
+
+def without_base_amounts(text: str) -> str:
+    """The text without its amounts in prisbasbelopp: they answer "hur hög får avgiften vara",
+    not "hur många kronor är prisbasbeloppet"."""
+    return _BASE_AMOUNT.sub(" ", text)
 
 
 def holds_expected(text: str, expected: Expected) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.expectation import Expected, expectation, holds_expected
+from assistant.expectation import Expected, expectation, holds_expected, without_base_amounts
 
 
 @pytest.mark.parametrize(
@@ -115,3 +115,13 @@ def test_holds_expected(text: str, expected: Expected, holds: bool) -> None:
 )
 def test_a_part_of_a_sum_asks_for_the_sum_too(question: str, of_whole: bool) -> None:
     assert expectation(question).of_whole is of_whole
+
+
+def test_kronor_asked_for_are_not_answered_by_a_multiple_of_the_base_amount() -> None:
+    assert expectation("Hur många kronor är prisbasbeloppet 2025?").in_kronor
+    assert not expectation("Hur hög får omsorgsavgiften vara?").in_kronor
+    capped = "Avgiften får inte överstiga en tolftedel av 0,5392 prisbasbelopp."
+    assert holds_expected(capped, Expected.AMOUNT)
+    assert not holds_expected(without_base_amounts(capped), Expected.AMOUNT)
+    stated = "Prisbasbeloppet är 58 800 kronor, och taket 0,5392 prisbasbelopp."
+    assert holds_expected(without_base_amounts(stated), Expected.AMOUNT)
