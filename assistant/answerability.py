@@ -27,7 +27,6 @@ from assistant.expectation import (
     Expected,
     expectation,
     holds_expected,
-    without_base_amounts,
 )
 from assistant.terms import Term, present
 from index.unit_vectors import embedding_texts
@@ -107,7 +106,7 @@ class AnswerabilityJudge:
         """Whether the unit holds the kind of value asked for, next to the question's focus; or,
         for a law asked for, stands under a heading that names it."""
         context = unit_context(unit)
-        text = without_base_amounts(unit.text) if asked.in_kronor else unit.text
+        text = asked.values_in(unit.text)
         holds = _holds(text, context, asked.expected) or heading_names_law(unit, asked)
         return holds and self._names_focus(unit, asked)
 
@@ -124,7 +123,7 @@ class AnswerabilityJudge:
         for label in judged:
             if self.fits(label, asked) or not self._names_focus(label, asked):
                 continue
-            value = _value_after(label, asked.expected)
+            value = _value_after(label, asked)
             if value is not None:
                 pairs.append((label, value))
         return pairs
@@ -194,7 +193,7 @@ _BARE_VALUE_WORDS = 3
 _LEADING_VALUE = re.compile(r"\s*\d[\d  ]*(?:,\d+)?(?!\d|[.)]\s)")
 
 
-def _value_after(label: ScoredUnit, expected: Expected) -> ScoredUnit | None:
+def _value_after(label: ScoredUnit, asked: Expectation) -> ScoredUnit | None:
     """The bare value right after a label (the next unit with a number, if it is the next one or
     the one after a line of words without numbers), if it holds the kind asked for."""
     texts = label.chunk.unit_texts()
@@ -204,7 +203,7 @@ def _value_after(label: ScoredUnit, expected: Expected) -> ScoredUnit | None:
             continue
         words = [w for w in text.split() if not _NUMBER.search(w)]
         bare = len(words) <= _BARE_VALUE_WORDS or _LEADING_VALUE.match(text)
-        if not bare or not holds_expected(text, expected):
+        if not bare or not holds_expected(asked.values_in(text), asked.expected):
             return None
         return ScoredUnit(label.chunk, label.rank, index, label.score, label.dense, label.lexical)
     return None

@@ -70,6 +70,11 @@ class Expectation:
     #: Kronor are asked for ("hur många kronor …"): a multiple of a base amount is no answer.
     in_kronor: bool = False
 
+    def values_in(self, text: str) -> str:
+        """The text as read for a value of the kind asked for: without its amounts in
+        prisbasbelopp when kronor are asked for."""
+        return without_base_amounts(text) if self.in_kronor else text
+
     @property
     def rows_summed(self) -> int:
         """How many rows of one table answering bring the table's sum row: one when a part of the

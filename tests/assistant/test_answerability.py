@@ -65,6 +65,12 @@ Ekonomi
 Driftbudget (tkr) Budget 2025 Plan 2026
 Individ och familjeomsorg 82 186 84 884
 Vård och omsorg 152 427 157 432
+
+Maxtaxa
+
+Den högsta avgiften för hemtjänst per månad är maxtaxan.
+
+0,5392 prisbasbelopp
 """
 
 
@@ -150,6 +156,14 @@ def test_a_numbered_statement_after_a_label_is_not_its_value(
     label = unit(chunks, "Antal elever som har fått stöd")
     assert label.chunk.unit_texts()[label.index + 1].startswith("4. Bidra")
     assert not judge.judge("Hur många elever har fått stöd av skolsköterskan?", [label]).answerable
+
+
+def test_kronor_asked_for_are_no_value_in_prisbasbelopp_after_a_label(
+    judge: AnswerabilityJudge, chunks: list[Chunk]
+) -> None:
+    label = unit(chunks, "Den högsta avgiften för hemtjänst")
+    assert judge.judge("Hur hög är den högsta avgiften för hemtjänst?", [label]).answerable
+    assert not judge.judge("Hur många kronor är den högsta avgiften?", [label]).answerable
 
 
 def test_a_label_without_a_value_of_the_kind_asked_for_does_not_answer(
