@@ -12,7 +12,8 @@ from assistant.enumerations import counted_items, sibling_openings
 from assistant.evidence import ScoredUnit, unique_units
 from assistant.expectation import NUMBERS, Expected
 from assistant.table_answers import ChunkLookup, place_of, table_of
-from ingest.document import LIST_MARKER, leads_in
+from ingest.document import LIST_MARKER, Chunk, leads_in
+from ingest.pipeline import chunk_id, chunk_ordinal
 from ingest.table_model import TextSpan
 from settings import AnswerSettings
 
@@ -40,6 +41,7 @@ class EvidenceSelection:
         chosen = self._with_whole_lists(unique_units(statements + items + rows))
         if asks_list and self._chunks is not None:
             chosen = self._with_series(chosen, self._chunks)
+            chosen = self._with_heading_lists(chosen, self._chunks)
         asked = judgement.expectation
         if asked.expected in (Expected.AMOUNT, Expected.QUANTITY):
             chosen = _with_table_sums(chosen, self._chunks, asked.rows_summed)
@@ -66,6 +68,20 @@ class EvidenceSelection:
                 for opening in openings[: self._settings.max_list_items]:
                     keyed.setdefault((opening.chunk.id, opening.index), opening)
                 break
+        return list(keyed.values())
+
+    def _with_heading_lists(
+        self, chosen: list[ScoredUnit], chunks: ChunkLookup
+    ) -> list[ScoredUnit]:
+        """A list asked for and answered from a section that opens with a short list: the list.
+        Its heading is its lead-in ("Nya lokalytor kommer krävas för följande behov" > "• …"), so
+        no lead-in unit brings it in."""
+        keyed = {(unit.chunk.id, unit.index): unit for unit in chosen}
+        for unit in chosen:
+            items = _heading_list(unit.chunk, chunks)
+            if 0 < len(items) <= self._settings.max_list_items:
+                for index in items:
+                    keyed.setdefault((unit.chunk.id, index), _sibling(unit, index))
         return list(keyed.values())
 
     def _with_whole_lists(self, chosen: list[ScoredUnit]) -> list[ScoredUnit]:
@@ -149,6 +165,18 @@ def _list_around(unit: ScoredUnit) -> list[int]:
     while last + 1 < len(texts) and LIST_MARKER.match(texts[last + 1]):
         last += 1
     return list(range(first, last + 1))
+
+
+def _heading_list(chunk: Chunk, chunks: ChunkLookup) -> list[int]:
+    """Indexes of the list items a section opens with, if `chunk` is its first chunk."""
+    texts = chunk.unit_texts()
+    previous = chunks(chunk_id(chunk.sha256, chunk_ordinal(chunk.id) - 1))
+    if previous is not None and previous.path == chunk.path and previous.section == chunk.section:
+        return []
+    count = 0
+    while count < len(texts) and LIST_MARKER.match(texts[count]):
+        count += 1
+    return list(range(count))
 
 
 def _sibling(unit: ScoredUnit, index: int) -> ScoredUnit:

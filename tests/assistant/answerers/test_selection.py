@@ -161,3 +161,31 @@ def test_a_counting_lead_in_brings_the_paragraphs_it_counts(tmp_path: Path) -> N
         "Begriplighet",
         "Hanterbarhet",
     ]
+
+
+def test_a_section_that_opens_with_a_list_brings_it_to_a_list_question(tmp_path: Path) -> None:
+    text = (
+        "Verksamhetsplan\n\nFörslag på lokalförändringar\n\n"
+        "Förstudien har identifierat lokaler som inte är ändamålsenliga för verksamheten.\n\n"
+        "Nya lokalytor kommer krävas för följande behov\n\n"
+        "• Vårdkrävande och akut verksamhet med bland annat operation och intensivvård.\n"
+        "• Psykiatriska vårdavdelningar, mottagningar och akutmottagning.\n\n"
+        "Möjliga placeringar för nya lokalytor är bland annat parkeringsplatserna vid sjukhuset.\n"
+    )
+    loaded = LoadedDocument(path=tmp_path / "v.txt", sha256="8" * 64, text=text, paged=False)
+    chunks = process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
+    by_id = {chunk.id: chunk for chunk in chunks}
+    (chunk,) = [
+        c for c in chunks if c.section[-1:] == ["Nya lokalytor kommer krävas för följande behov"]
+    ]
+
+    def select(expected: Expected) -> list[str]:
+        judgement = Judgement(Expectation(expected), scored(chunk, {"Möjliga placeringar": 1.0}))
+        return [u.text for u in EvidenceSelection(SETTINGS, by_id.get).select(judgement)]
+
+    assert select(Expected.LIST) == [
+        "• Vårdkrävande och akut verksamhet med bland annat operation och intensivvård.",
+        "• Psykiatriska vårdavdelningar, mottagningar och akutmottagning.",
+        "Möjliga placeringar för nya lokalytor är bland annat parkeringsplatserna vid sjukhuset.",
+    ]
+    assert len(select(Expected.STATEMENT)) == 1  # only a list asked for brings the section's list
