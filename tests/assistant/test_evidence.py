@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from assistant.evidence import EvidenceScorer
+from assistant.evidence import PARENT_SHARE, EvidenceScorer, coverage
 from assistant.terms import TERMS_VERSION, TermNormaliser
 from ingest.document import Chunk, LoadedDocument
 from ingest.pipeline import process_document
@@ -102,3 +102,25 @@ def test_a_word_is_as_rare_as_the_commoner_of_its_two_stems(tmp_path: Path) -> N
     fitted = counted(chunks_of(adults + "\n\nHemtjänst ges dagligen.\n", "a.txt", tmp_path))
     weights = {term.term.form: term.weight for term in fitted.weighted_terms("vuxen hemtjänst")}
     assert weights["väx"] < weights["hemtjänst"]
+
+
+def test_a_term_only_a_heading_above_holds_counts_half(tmp_path: Path) -> None:
+    """ "3.1 Hemtjänst" > "3.1.2 Utan behovsprövning": the units below are about hemtjänst, as
+    every unit of the section is, so the term counts less than in the unit itself."""
+    text = (
+        "Riktlinjer för handläggning\n\n3 Ordinärt boende\n\n"
+        "Den som bor hemma kan få stöd på flera sätt av kommunen.\n\n3.1 Hemtjänst\n\n"
+        "Hemtjänst beviljas efter en utredning av behovet hos den enskilde.\n\n"
+        "3.1.2 Utan behovsprövning\n\n"
+        "Kommunen får erbjuda serviceinsatser utan individuell prövning till äldre.\n"
+    )
+    fitted = counted(chunks_of(text, "r.txt", tmp_path))
+    (below,) = [c for c in fitted._fitted.values() if c.section[-1] == "3.1.2 Utan behovsprövning"]
+    wanted = fitted.weighted_terms("hemtjänst serviceinsatser")
+    (forms,) = fitted.unit_forms(below)
+    weight = {w.term.form: w.weight for w in wanted}
+    service, home_help = (weight[fitted.term(w).form] for w in ("serviceinsatser", "hemtjänst"))
+    total = service + home_help
+    assert coverage(wanted, forms) == service / total
+    held = service + PARENT_SHARE * home_help
+    assert coverage(wanted, forms, fitted.parent_forms(below)) == held / total
