@@ -103,6 +103,9 @@ _NOT_FOCUS = frozenset(
     "nya fler färre olika andra egna extra totalt lediga sådana det den de en ett per som "
     "av i på för till med om".split()
 )
+#: Nouns that count occurrences of what follows them: "hur många fall av våld" asks about våld,
+#: and a plan's row says "Förekomst av våld i nära relationer".
+_MEASURE_NOUNS = frozenset("fall tillfällen stycken exemplar".split())
 #: Where an interrogative phrase starts: the question's start, or a clause start inside it
 #: ("Skyddat boende i Norrtälje 2023: hur många dygn …", "… och vad kostar ett dygn?").
 _INTERROGATIVE = re.compile(
@@ -221,8 +224,11 @@ def _focus(match: re.Match[str]) -> str | None:
     written = groups.get("focus") or groups.get("title")
     if not written:
         return None
-    words = [word for word in written.split() if word not in _NOT_FOCUS]
-    return words[0] if words else None
+    words = written.split()
+    if len(words) > 2 and words[0] in _MEASURE_NOUNS and words[1] == "av":
+        words = words[2:]
+    nouns = [word for word in words if word not in _NOT_FOCUS]
+    return nouns[0] if nouns else None
 
 
 # --- values in a passage --------------------------------------------------------------------------

@@ -19,6 +19,9 @@ from assistant.expectation import Expected, expectation, holds_expected, without
         ),
         ("Vilken nämnd har störst ansvar för barnen?", Expected.STATEMENT, None),
         ("Hur många nya vårdplatser får rättspsykiatrin?", Expected.COUNT, "vårdplatser"),
+        # "Fall av våld" counts våld: the plan's row says "Förekomst av våld i nära relationer".
+        ("Hur många fall av våld i nära relationer har kommunen?", Expected.COUNT, "våld"),
+        ("Hur många fall handlägger socialkontoret per år?", Expected.COUNT, "fall"),
         ("Hur många kronor är minimibeloppet?", Expected.AMOUNT, None),
         ("Hur mycket pengar går till barn och unga?", Expected.QUANTITY, None),
         ("Vad kostar ett månadskort på länstrafiken?", Expected.AMOUNT, "månadskort"),
