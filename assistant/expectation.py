@@ -204,7 +204,7 @@ def expectation(question: str) -> Expectation:
             if match is not None:
                 return Expectation(
                     kind,
-                    _focus(match),
+                    _focus(match, _topic(lowered)),
                     of_whole=pattern is _PART_OF_SUM,
                     in_kronor=pattern is _IN_KRONOR,
                 )
@@ -219,7 +219,20 @@ def _interrogative_phrases(question: str) -> list[str]:
     return [match.group("phrase").strip() for match in _INTERROGATIVE.finditer(question)]
 
 
-def _focus(match: re.Match[str]) -> str | None:
+#: A question that names its topic first: "Glasögonbidraget i Örebro län: vad kostar …?".
+_TOPIC = re.compile(r"^(?P<topic>[\wåäö-]+)[^:?]*:\s")
+#: How a Swedish noun ends in the definite form: "satsningen", "bidraget", "barnen".
+_DEFINITE = ("en", "et", "na")
+
+
+def _topic(question: str) -> str | None:
+    match = _TOPIC.match(question)
+    return match.group("topic") if match else None
+
+
+def _focus(match: re.Match[str], topic: str | None = None) -> str | None:
+    """The noun asked about; a definite one that points back to the topic a question names
+    first is that topic ("Glasögonbidraget …: vad kostar satsningen per år?")."""
     groups = match.groupdict()
     written = groups.get("focus") or groups.get("title")
     if not written:
@@ -228,6 +241,8 @@ def _focus(match: re.Match[str]) -> str | None:
     if len(words) > 2 and words[0] in _MEASURE_NOUNS and words[1] == "av":
         words = words[2:]
     nouns = [word for word in words if word not in _NOT_FOCUS]
+    if nouns and topic is not None and nouns[0] != topic and nouns[0].endswith(_DEFINITE):
+        return topic
     return nouns[0] if nouns else None
 
 

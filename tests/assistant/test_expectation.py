@@ -22,6 +22,13 @@ from assistant.expectation import Expected, expectation, holds_expected, without
         # "Fall av våld" counts våld: the plan's row says "Förekomst av våld i nära relationer".
         ("Hur många fall av våld i nära relationer har kommunen?", Expected.COUNT, "våld"),
         ("Hur många fall handlägger socialkontoret per år?", Expected.COUNT, "fall"),
+        # A definite noun points back to the topic named first; an indefinite one does not.
+        (
+            "Glasögonbidraget i Örebro län: vad kostar satsningen per år?",
+            Expected.AMOUNT,
+            "glasögonbidraget",
+        ),
+        ("Skyddat boende i Norrtälje 2023: vad kostar ett dygn?", Expected.AMOUNT, "dygn"),
         ("Hur många kronor är minimibeloppet?", Expected.AMOUNT, None),
         ("Hur mycket pengar går till barn och unga?", Expected.QUANTITY, None),
         ("Vad kostar ett månadskort på länstrafiken?", Expected.AMOUNT, "månadskort"),
