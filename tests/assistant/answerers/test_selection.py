@@ -51,6 +51,21 @@ def quoted(chunk: Chunk, expected: Expected, scores: dict[str, float]) -> list[s
     return [unit.text.lstrip("· ") for unit in EvidenceSelection(SETTINGS).select(judgement)]
 
 
+def chunks_of(text: str, path: Path) -> list[Chunk]:
+    loaded = LoadedDocument(path=path, sha256="7" * 64, text=text, paged=False)
+    return process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
+
+
+def selected(
+    chunks: list[Chunk], chunk: Chunk, expected: Expected, scores: dict[str, float]
+) -> list[str]:
+    """What the selection quotes when the units of `chunk` score as given; the other chunks of
+    its document can be looked up."""
+    by_id = {each.id: each for each in chunks}
+    judgement = Judgement(Expectation(expected), scored(chunk, scores))
+    return [unit.text for unit in EvidenceSelection(SETTINGS, by_id.get).select(judgement)]
+
+
 def test_a_list_asked_for_gets_every_answering_item_of_the_best_units_list(chunk: Chunk) -> None:
     pensions = {"garantipension": 1.0, "premiepension": 0.99, "delpension": 0.98}
     scores = pensions | {"Förmögenhet": 0.97, "Med avgiftsunderlag": 0.96}
@@ -149,13 +164,9 @@ def test_a_counting_lead_in_brings_the_paragraphs_it_counts(tmp_path: Path) -> N
         "Meningsfullhet - Att känna sig behövd.\n\nBegriplighet - Att förstå sammanhanget.\n\n"
         "Hanterbarhet - Att kunna påverka.\n\nStödet är kostnadsfritt.\n"
     )
-    loaded = LoadedDocument(path=tmp_path / "k.txt", sha256="7" * 64, text=text, paged=False)
-    chunks = process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
-    by_id = {chunk.id: chunk for chunk in chunks}
+    chunks = chunks_of(text, tmp_path / "k.txt")
     (chunk,) = chunks
-    answering = scored(chunk, {"Begreppet KASAM": 1.0})
-    judgement = Judgement(Expectation(Expected.LIST), answering)
-    chosen = [u.text for u in EvidenceSelection(SETTINGS, by_id.get).select(judgement)]
+    chosen = selected(chunks, chunk, Expected.LIST, {"Begreppet KASAM": 1.0})
     assert [t.split(" - ")[0] for t in chosen[1:]] == [
         "Meningsfullhet",
         "Begriplighet",
@@ -172,16 +183,13 @@ def test_a_section_that_opens_with_a_list_brings_it_to_a_list_question(tmp_path:
         "• Psykiatriska vårdavdelningar, mottagningar och akutmottagning.\n\n"
         "Möjliga placeringar för nya lokalytor är bland annat parkeringsplatserna vid sjukhuset.\n"
     )
-    loaded = LoadedDocument(path=tmp_path / "v.txt", sha256="8" * 64, text=text, paged=False)
-    chunks = process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
-    by_id = {chunk.id: chunk for chunk in chunks}
+    chunks = chunks_of(text, tmp_path / "v.txt")
     (chunk,) = [
         c for c in chunks if c.section[-1:] == ["Nya lokalytor kommer krävas för följande behov"]
     ]
 
     def select(expected: Expected) -> list[str]:
-        judgement = Judgement(Expectation(expected), scored(chunk, {"Möjliga placeringar": 1.0}))
-        return [u.text for u in EvidenceSelection(SETTINGS, by_id.get).select(judgement)]
+        return selected(chunks, chunk, expected, {"Möjliga placeringar": 1.0})
 
     assert select(Expected.LIST) == [
         "• Vårdkrävande och akut verksamhet med bland annat operation och intensivvård.",
