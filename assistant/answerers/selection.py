@@ -1,11 +1,14 @@
 """Which of the answering units make the answer: those close to the best, whole short lists with
-their lead-ins, the goals of a series of numbered sections; in the order the plan has them.
+their lead-ins (a heading may be one), sentences that list, the goals of a series of numbered
+sections; in the order the plan has them.
 
 Every answerer starts from this selection: the extractive one quotes it, a generative one is given
 it as its numbered passages.
 """
 
 from __future__ import annotations
+
+import re
 
 from assistant.answerability import Judgement
 from assistant.enumerations import counted_items, sibling_openings
@@ -33,7 +36,7 @@ class EvidenceSelection:
         keyed = {(unit.chunk.id, unit.index) for unit in judgement.keyed}
         chosen = [u for u in answering if u.score >= floor or (u.chunk.id, u.index) in keyed]
         asks_list = judgement.expectation.expected is Expected.LIST
-        items = self._best_list_items(chosen) if asks_list else []
+        items = self._best_list_items(chosen) + self._listing(chosen) if asks_list else []
         statements = chosen[: self._settings.max_statements]
         numbers = judgement.expectation.expected in NUMBERS
         alike = _alike_rows(statements, answering, judgement.row_terms) if numbers else []
@@ -57,6 +60,12 @@ class EvidenceSelection:
         items = _list_around(best)
         same = [u for u in chosen if u.chunk.id == best.chunk.id and u.index in items]
         return same[: self._settings.max_list_items]
+
+    def _listing(self, chosen: list[ScoredUnit]) -> list[ScoredUnit]:
+        """For a list asked for: the chosen sentences that list after a colon or semicolon, beyond
+        the statements' limit ("Fem behovsområden …; avlösning, information, …"). A sentence
+        that holds the whole list answers more than four that do not."""
+        return [unit for unit in chosen if _enumerates(unit.text)][: self._settings.max_statements]
 
     def _with_series(self, chosen: list[ScoredUnit], chunks: ChunkLookup) -> list[ScoredUnit]:
         """A list asked for and answered from one of a series of numbered sections ("Mål 2"):
@@ -165,6 +174,15 @@ def _list_around(unit: ScoredUnit) -> list[int]:
     while last + 1 < len(texts) and LIST_MARKER.match(texts[last + 1]):
         last += 1
     return list(range(first, last + 1))
+
+
+#: A sentence that lists after a colon or semicolon: "Fem behovsområden har kunnat bekräftas i
+#: forskning; avlösning, information/kunskap, någon att tala med … samt ekonomisk ersättning."
+_INLINE_LIST = re.compile(r"[:;]\s*[^,.:;]+(?:,[^,.:;]+){2,}\s(?:och|samt|eller)\s[^,.:;]+")
+
+
+def _enumerates(text: str) -> bool:
+    return _INLINE_LIST.search(text) is not None
 
 
 def _heading_list(chunk: Chunk, chunks: ChunkLookup) -> list[int]:

@@ -197,3 +197,23 @@ def test_a_section_that_opens_with_a_list_brings_it_to_a_list_question(tmp_path:
         "Möjliga placeringar för nya lokalytor är bland annat parkeringsplatserna vid sjukhuset.",
     ]
     assert len(select(Expected.STATEMENT)) == 1  # only a list asked for brings the section's list
+
+
+def test_a_sentence_that_lists_answers_a_list_question_beyond_the_statements_limit(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Riktlinje för anhörigstöd\n\nAnhörigas situation\n\n"
+        "Anhöriga har ofta svårt att identifiera egna behov av stöd.\n\n"
+        "Forskning har bekräftat både positiva och svåra erfarenheter av anhörigskapet.\n\n"
+        "Fem behovsområden har kunnat bekräftas i forskning; avlösning, information, någon att "
+        "tala med, att bli bekräftad samt ekonomisk ersättning.\n"
+    )
+    chunks = chunks_of(text, tmp_path / "a.txt")
+    (chunk,) = chunks
+    scores = {"Anhöriga har": 1.0, "Forskning har": 0.99, "Fem behovsområden": 0.95}
+    listing = "Fem behovsområden har kunnat bekräftas i forskning"
+    assert any(t.startswith(listing) for t in selected(chunks, chunk, Expected.LIST, scores))
+    assert not any(
+        t.startswith(listing) for t in selected(chunks, chunk, Expected.STATEMENT, scores)
+    )
