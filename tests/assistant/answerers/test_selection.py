@@ -51,9 +51,13 @@ def quoted(chunk: Chunk, expected: Expected, scores: dict[str, float]) -> list[s
     return [unit.text.lstrip("· ") for unit in EvidenceSelection(SETTINGS).select(judgement)]
 
 
-def chunks_of(text: str, path: Path) -> list[Chunk]:
+#: Small chunks, so that a short plan has several.
+SMALL_CHUNKS = IngestSettings(chunk_min_words=5)
+
+
+def chunks_of(text: str, path: Path, settings: IngestSettings = SMALL_CHUNKS) -> list[Chunk]:
     loaded = LoadedDocument(path=path, sha256="7" * 64, text=text, paged=False)
-    return process_document(loaded, IngestSettings(chunk_min_words=5)).chunks
+    return process_document(loaded, settings).chunks
 
 
 def selected(
@@ -197,6 +201,26 @@ def test_a_section_that_opens_with_a_list_brings_it_to_a_list_question(tmp_path:
         "Möjliga placeringar för nya lokalytor är bland annat parkeringsplatserna vid sjukhuset.",
     ]
     assert len(select(Expected.STATEMENT)) == 1  # only a list asked for brings the section's list
+
+
+def test_a_list_in_the_middle_of_a_section_is_not_brought_by_its_heading(tmp_path: Path) -> None:
+    """The section goes on from the chunk before: the list's lead-in is there, not the heading."""
+    text = (
+        "Verksamhetsplan\n\nLokaler\n\n"
+        "Förstudien har identifierat lokaler som inte är ändamålsenliga för verksamheten i dag "
+        "och framöver.\n\n"
+        "Nya byggnader kommer att behöva uppföras under de kommande tio åren i området för att "
+        "möta behoven.\n\n"
+        "• Vårdkrävande och akut verksamhet med operation.\n"
+        "• Psykiatriska vårdavdelningar och mottagningar.\n\n"
+        "Möjliga placeringar för nya lokalytor är parkeringsplatserna vid sjukhuset.\n"
+    )
+    settings = IngestSettings(chunk_min_words=15, chunk_max_words=25)
+    chunks = chunks_of(text, tmp_path / "l.txt", settings)
+    (chunk,) = [c for c in chunks if c.unit_texts()[0].startswith("• Vårdkrävande")]
+    assert chunk is not chunks[0]
+    quoted = selected(chunks, chunk, Expected.LIST, {"Möjliga placeringar": 1.0})
+    assert quoted == ["Möjliga placeringar för nya lokalytor är parkeringsplatserna vid sjukhuset."]
 
 
 def test_a_sentence_that_lists_answers_a_list_question_beyond_the_statements_limit(
