@@ -226,8 +226,12 @@ _DEFINITE = ("en", "et", "na")
 
 
 def _topic(question: str) -> str | None:
+    """The first word of what the question names before a colon, unless that already asks
+    ("Vad säger planen om hemtjänst: …" names no topic first)."""
     match = _TOPIC.match(question)
-    return match.group("topic") if match else None
+    if match is None or _INTERROGATIVE.search(match.group()):
+        return None
+    return match.group("topic")
 
 
 def _focus(match: re.Match[str], topic: str | None = None) -> str | None:

@@ -29,6 +29,8 @@ from assistant.expectation import Expected, expectation, holds_expected, without
             "glasögonbidraget",
         ),
         ("Skyddat boende i Norrtälje 2023: vad kostar ett dygn?", Expected.AMOUNT, "dygn"),
+        # What stands before the colon asks already: it names no topic.
+        ("Vad vet vi om avlösningen: vad kostar tjänsten?", Expected.AMOUNT, "tjänsten"),
         ("Hur många kronor är minimibeloppet?", Expected.AMOUNT, None),
         ("Hur mycket pengar går till barn och unga?", Expected.QUANTITY, None),
         ("Vad kostar ett månadskort på länstrafiken?", Expected.AMOUNT, "månadskort"),
