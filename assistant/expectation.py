@@ -28,6 +28,8 @@ class Expected(StrEnum):
     QUANTITY = "belopp eller andel"
     SHARE = "andel"
     DATE = "tidpunkt"
+    #: "Vilket datum …": a day or at least a month, not a year ("Under 2026 ska … etableras").
+    DAY = "datum"
     DURATION = "tidslängd"
     FREQUENCY = "hur ofta"
     LAW = "lag"
@@ -46,6 +48,7 @@ CHECKED = frozenset(
         Expected.QUANTITY,
         Expected.SHARE,
         Expected.DATE,
+        Expected.DAY,
         Expected.DURATION,
         Expected.FREQUENCY,
         Expected.LAW,
@@ -167,8 +170,9 @@ _RULES: tuple[tuple[re.Pattern[str], Expected], ...] = tuple(
             rf"{_MONEY_NOUN}\b",
             Expected.AMOUNT,
         ),
+        (r"(?:sedan|från och med|från|till) vilket datum\b|vilket datum\b", Expected.DAY),
         (
-            r"(?:sedan|från och med|från|till) när\b|när\b|vilket datum\b|vilken dag\b"
+            r"(?:sedan|från och med|från|till) när\b|när\b|vilken dag\b"
             r"|vilket år\b|vilken månad\b",
             Expected.DATE,
         ),
@@ -285,6 +289,9 @@ _PATTERNS: dict[Expected, re.Pattern[str]] = {
         r"|\b(?:kvartal\w*|tertial\w*|halvår\w*|årsskift\w*|vår(?:en)?|höst(?:en)?|sommar(?:en)?"
         r"|vinter(?:n)?|årligen|löpande|dagligen)\b",
         re.IGNORECASE,
+    ),
+    Expected.DAY: re.compile(
+        rf"\b(?:19|20)\d\d-\d\d-\d\d\b|\b{_MONTH}\b|\b\d{{1,2}}:e\b", re.IGNORECASE
     ),
     Expected.DURATION: re.compile(
         rf"(?:{_NUMBER}|{_NUMBER_WORD})\s*(?:arbets)?(?:dag|dagar|dygn|vecka|veckor|månad|månader"

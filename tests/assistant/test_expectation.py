@@ -19,6 +19,8 @@ from assistant.expectation import Expected, expectation, holds_expected, without
         ),
         ("Vilken nämnd har störst ansvar för barnen?", Expected.STATEMENT, None),
         ("Hur många nya vårdplatser får rättspsykiatrin?", Expected.COUNT, "vårdplatser"),
+        ("Vilket datum öppnar förlossningsenheten?", Expected.DAY, None),
+        ("När öppnar förlossningsenheten?", Expected.DATE, None),
         # "Fall av våld" counts våld: the plan's row says "Förekomst av våld i nära relationer".
         ("Hur många fall av våld i nära relationer har kommunen?", Expected.COUNT, "våld"),
         ("Hur många fall handlägger socialkontoret per år?", Expected.COUNT, "fall"),
@@ -99,6 +101,10 @@ def test_expectation(question: str, expected: Expected, focus: str | None) -> No
         ("Andelen ska öka till 74,5 %.", Expected.SHARE, True),
         ("Beslut fattas i maj 2023.", Expected.DATE, True),
         ("Beslutet fattas av nämnden.", Expected.DATE, False),
+        # "Vilket datum …" is not answered by a year.
+        ("Under 2026 ska en förlossningsenhet etableras.", Expected.DAY, False),
+        ("Enheten öppnar den 1 juli 2025.", Expected.DAY, True),
+        ("Slutdatum 2023-11-30", Expected.DAY, True),
         ("Ett överklagande ska ha kommit in inom tre veckor.", Expected.DURATION, True),
         ("Ekonomin följs upp månadsvis.", Expected.FREQUENCY, True),
         ("Ärenden enligt alkohollagen (2010:1622) handläggs av nämnden.", Expected.LAW, True),
