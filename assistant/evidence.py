@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,7 +161,7 @@ class EvidenceScorer:
             self._unit_forms[chunk.id] = forms
         return forms
 
-    def parent_forms(self, chunk: Chunk) -> set[str]:
+    def _forms_above(self, chunk: Chunk) -> set[str]:
         """Term forms of the headings above the chunk's own ("3.1 Hemtjänst" above "3.1.2
         Insatser utan individuell behovsprövning"), read on first use."""
         forms = self._parent_forms.get(chunk.id)
@@ -169,6 +169,12 @@ class EvidenceScorer:
             forms = self._normaliser.forms(" ".join(chunk.section[:-1]))
             self._parent_forms[chunk.id] = forms
         return forms
+
+    def held_above(self, wanted: list[WeightedTerm], chunk: Chunk) -> list[WeightedTerm]:
+        """The terms of `wanted` that the headings above the chunk's own hold: the same for
+        every unit of the chunk, so looked for once."""
+        parents = self._forms_above(chunk)
+        return [term for term in wanted if present(term.term, parents)] if parents else []
 
     def _forms_of(self, chunk: Chunk) -> list[set[str]]:
         return [self._normaliser.forms(text) for text in embedding_texts(chunk)]
@@ -212,9 +218,9 @@ class EvidenceScorer:
                 continue  # indexed before units existed: re-ingest to quote from it
             similarities = vectors @ question_vector
             prior = self._rank_weight * (len(hits) - hit.rank) / max(len(hits), 1)
-            parents = self.parent_forms(hit.chunk)
+            above = self.held_above(wanted, hit.chunk)
             for index, forms in enumerate(self.unit_forms(hit.chunk)):
-                lexical = coverage(wanted, forms, parents)
+                lexical = coverage(wanted, forms, above)
                 dense = float(similarities[index])
                 score = dense + self._lexical_weight * lexical + prior
                 scored.append(ScoredUnit(hit.chunk, hit.rank, index, score, dense, lexical))
@@ -229,9 +235,12 @@ class EvidenceScorer:
 PARENT_SHARE = 0.5
 
 
-def coverage(wanted: list[WeightedTerm], forms: set[str], parents: set[str] | None = None) -> float:
+def coverage(
+    wanted: list[WeightedTerm], forms: set[str], above: Collection[WeightedTerm] = ()
+) -> float:
     """The rarity-weighted share of the question's terms that are present in `forms`; a term
-    only the headings above the unit's own hold (`parents`) counts PARENT_SHARE of its weight."""
+    only the headings above the unit's own hold (`above`, see `held_above`) counts
+    PARENT_SHARE of its weight."""
     total = sum(term.weight for term in wanted)
     if not total:
         return 0.0
@@ -239,6 +248,6 @@ def coverage(wanted: list[WeightedTerm], forms: set[str], parents: set[str] | No
     for term in wanted:
         if present(term.term, forms):
             found += term.weight
-        elif parents and present(term.term, parents):
+        elif term in above:
             found += PARENT_SHARE * term.weight
     return found / total

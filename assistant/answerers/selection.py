@@ -86,9 +86,13 @@ class EvidenceSelection:
         Its heading is its lead-in ("Nya lokalytor kommer krävas för följande behov" > "• …"), so
         no lead-in unit brings it in."""
         keyed = {(unit.chunk.id, unit.index): unit for unit in chosen}
-        for unit in chosen:
-            items = _heading_list(unit.chunk, chunks)
-            if 0 < len(items) <= self._settings.max_list_items:
+        first_of_chunk = {unit.chunk.id: unit for unit in reversed(chosen)}
+        for unit in first_of_chunk.values():
+            if not _opens_section(unit.chunk, chunks):
+                continue
+            opening = _sibling(unit, 0)
+            items = _list_around(opening) if opening.is_list_item else []
+            if len(items) <= self._settings.max_list_items:
                 for index in items:
                     keyed.setdefault((unit.chunk.id, index), _sibling(unit, index))
         return list(keyed.values())
@@ -185,16 +189,10 @@ def _enumerates(text: str) -> bool:
     return _INLINE_LIST.search(text) is not None
 
 
-def _heading_list(chunk: Chunk, chunks: ChunkLookup) -> list[int]:
-    """Indexes of the list items a section opens with, if `chunk` is its first chunk."""
-    texts = chunk.unit_texts()
+def _opens_section(chunk: Chunk, chunks: ChunkLookup) -> bool:
+    """Whether `chunk` is the first of its section: what it opens with follows the heading."""
     previous = chunks(chunk_id(chunk.sha256, chunk_ordinal(chunk.id) - 1))
-    if previous is not None and previous.path == chunk.path and previous.section == chunk.section:
-        return []
-    count = 0
-    while count < len(texts) and LIST_MARKER.match(texts[count]):
-        count += 1
-    return list(range(count))
+    return previous is None or previous.path != chunk.path or previous.section != chunk.section
 
 
 def _sibling(unit: ScoredUnit, index: int) -> ScoredUnit:

@@ -123,4 +123,4 @@ def test_a_term_only_a_heading_above_holds_counts_half(tmp_path: Path) -> None:
     total = service + home_help
     assert coverage(wanted, forms) == service / total
     held = service + PARENT_SHARE * home_help
-    assert coverage(wanted, forms, fitted.parent_forms(below)) == held / total
+    assert coverage(wanted, forms, fitted.held_above(wanted, below)) == held / total
