@@ -39,7 +39,11 @@ _KEYWORD = re.compile(
     r"\s+(\d{1,2}[a-z]?)(?:\s*[:.–-]\s*(.*))?$"
 )
 _DATE = re.compile(r"\b\d{4}[-–]\d{2}[-–]\d{2}\b")
-_NUMBER_TOKEN = re.compile(r"^[-+–]?\d[\d,.:%/]*%?$")
+#: A number, a share or a range of them ("0–1,5", "90–100 %"): a cell of a flattened table. A
+#: span of years ("2027–2028") is not: headings name the years they plan for.
+_NUMBER_TOKEN = re.compile(
+    r"^[-+–]?\d[\d,.:%/]*%?$|^(?!(?:19|20)\d\d[–-](?:19|20)\d\d$)\d[\d,.]*[–-]\d[\d,.]*%?$"
+)
 #: An amount: a number with a unit, or a number that ends the line and is no year.
 _AMOUNT = re.compile(
     r"\d\s*(?:%|procent\b|kr\b|kronor\b|tkr\b|mnkr\b|mdkr\b|miljon|miljard)"
@@ -57,6 +61,7 @@ _CONTINUES = (
         ).split()
     ),
 )
+_QUOTATION_MARKS = "\"”“„«»'’"
 MAX_TITLE_WORDS = 16
 MAX_CHAPTER_WORDS = 6
 #: A heading may end in a preposition when it is as short as "Expedieras till".
@@ -402,6 +407,12 @@ def _runs_on(text: str) -> bool:
     return len(text.split()) > MAX_TITLE_WORDS / 2 and not text.endswith(SENTENCE_END)
 
 
+def _quotes_on(text: str, text_so_far: str) -> bool:
+    """A line that opens with a quotation mark after an unfinished sentence is that sentence's
+    quoted end ("… och införa konceptet" / "”Bostad först”"), not a cell of a table."""
+    return text[:1] in _QUOTATION_MARKS and not text_so_far.rstrip().endswith(SENTENCE_END)
+
+
 def _is_numeric_row(text: str) -> bool:
     tokens = text.split()
     numbers = sum(1 for token in tokens if _NUMBER_TOKEN.match(token))
@@ -466,11 +477,19 @@ def _starts_new_block(context: _Context, index: int, kind: BlockKind, text_so_fa
     fragment = _is_fragment(text, context.short_line)
     if kind == "table":
         return not fragment
-    runs_on = text[:1].islower() or text[:1] in "(," or text_so_far.endswith(_CONTINUES)
+    runs_on = (
+        text[:1].islower()
+        or text[:1] in "(,"
+        or text_so_far.endswith(_CONTINUES)
+        or _quotes_on(text, text_so_far)
+    )
     if kind == "list_item":
         return not (runs_on or text[:1].isdigit())
-    # A paragraph goes on with prose; a table fragment starts a table unless it runs on.
-    return fragment and not runs_on
+    # A paragraph goes on with prose; a table fragment starts a table unless it runs on. A
+    # capital after a closing quotation mark with no full stop starts something new: the quoted
+    # words ended a table cell ("”Bostad först”" / "Kvarvarande/nytt uppdrag …").
+    ends_in_quote = text_so_far.rstrip()[-1:] in _QUOTATION_MARKS and text[:1].isupper()
+    return (fragment and not runs_on) or ends_in_quote
 
 
 def _copy(numbering: _Numbering) -> _Numbering:

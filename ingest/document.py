@@ -17,7 +17,7 @@ PAGE_BREAK = "\f"
 #: The version of what ingest makes of a file. Bump it whenever a change to ingest changes the
 #: chunks (text, sections, units, metadata) of a file: indexed files of an older version are then
 #: processed again at the next ingest, though their content is unchanged.
-INGEST_VERSION = 10
+INGEST_VERSION = 11
 
 #: Joins the cells of a table row that a loader read from a Word, HTML or PDF table.
 TABLE_CELL_SEPARATOR = " | "
