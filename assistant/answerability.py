@@ -37,6 +37,10 @@ from settings import AnswerSettings
 _MONEY_UNIT = re.compile(r"\b(?:tkr|mnkr|mkr|mdkr|kr|kronor|miljoner|miljarder|sek)\b", re.I)
 _SHARE_UNIT = re.compile(r"%|\bprocent\w*|\bandel\w*", re.I)
 _NUMBER = re.compile(r"\d")
+#: A parenthesised note without digits before a figure that is no year: a flattened table's
+#: header names its unit so ("Regionbidragsförändringar per nämnd (tkr) 2026 2027 2028 …
+#: Välfärdsbrottslighet 1 000"); a title alone ("5.1 Driftsekonomi (tkr)") states no figure.
+_HEADER_UNIT = re.compile(r"\([^()\d]{1,20}\)(?=.*?(?<!\d)(?!(?:19|20)\d\d\b)\d)", re.S)
 #: How many of the documents searched a refusal names.
 MAX_SEARCHED_NAMED = 3
 
@@ -237,9 +241,11 @@ def unit_context(unit: ScoredUnit) -> str:
 def _holds(text: str, context: str, expected: Expected) -> bool:
     if holds_expected(text, expected):
         return True
-    # A table row states its numbers bare; the table's title or header says what they are.
+    # A table row states its numbers bare; the table's title or header says what they are, in
+    # the context or, for a table flattened into one unit, in a parenthesis of its own text.
     if not _NUMBER.search(text):
         return False
+    context = " ".join([context, *_HEADER_UNIT.findall(text)])
     units = {
         Expected.AMOUNT: (_MONEY_UNIT,),
         Expected.SHARE: (_SHARE_UNIT,),

@@ -185,16 +185,22 @@ def present(term: Term, forms: set[str]) -> bool:
     """Whether a question term is in a text whose `forms` (see `TermNormaliser.forms`) are given:
     the term itself, all its compound parts, a compound of the text ending in it after a word, or
     the term mistyped by a letter."""
-    if term.form in forms or term.surface in forms or _derived(term.form, forms):
+    if _has(term.form, forms) or term.surface in forms or _derived(term.form, forms):
         return True
     for parts in (term.parts, term.other_parts):
-        if parts and all(part in forms or _part_only(part) in forms for part in parts):
+        if parts and all(_has(part, forms) or _part_only(part) in forms for part in parts):
             return True
     if len(term.form) >= MIN_PART and any(
         form.endswith(term.form) and is_modifier(form[: -len(term.form)]) for form in forms
     ):
         return True
     return len(term.form) >= MIN_MISTYPED and any(_one_letter_more(term.form, f) for f in forms)
+
+
+def _has(form: str, forms: set[str]) -> bool:
+    """Whether the text has the form, or a word derived from it with a linking s: the stemmer
+    leaves "brottslighet" as "brotts", "rättslig" as "rätts"."""
+    return form in forms or (len(form) >= MIN_PART and f"{form}s" in forms)
 
 
 #: The shortest term found in a text that writes it with one letter too many or too few: a typo

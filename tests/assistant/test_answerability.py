@@ -12,7 +12,13 @@ from ingest.document import Chunk, LoadedDocument
 from ingest.pipeline import process_document
 from settings import AnswerSettings, IngestSettings
 
-PLAN = """Socialnämndens verksamhetsplan 2025
+#: A table flattened into one line: its header names the unit of the figures after it.
+FLATTENED_TABLE = (
+    "Regionbidragsförändringar per nämnd (tkr) 2026 2027 2028 Vårdval, primärvård 2 000 "
+    "Välfärdsbrottslighet 1 000 Justering badavtal -600"
+)
+
+PLAN = f"""Socialnämndens verksamhetsplan 2025
 
 Kontakt
 
@@ -71,6 +77,16 @@ Maxtaxa
 Den högsta avgiften för hemtjänst per månad är maxtaxan.
 
 0,5392 prisbasbelopp
+
+Regionbidrag
+
+{FLATTENED_TABLE}
+
+Kontroll
+
+Nämnden följer upp arbetet mot välfärdsbrottslighet i sin internkontroll.
+
+Välfärdsbrottslighet (tkr) redovisas i årsredovisningen 2026
 """
 
 
@@ -108,6 +124,9 @@ def unit(chunks: list[Chunk], start: str, score: float = 0.95) -> ScoredUnit:
         ("Hur många demensplatser finns det?", ["Satsningen på demensvården"], False),
         # A table row's numbers are amounts when the table names its unit (tkr).
         ("Hur mycket har individ och familjeomsorg i budget 2025?", ["Individ och"], True),
+        # ... or, in a table flattened into one unit, the header before its figures does.
+        ("Hur mycket lägger nämnden på välfärdsbrott?", ["Regionbidragsförändringar"], True),
+        ("Hur mycket lägger nämnden på välfärdsbrott?", ["Välfärdsbrottslighet (tkr)"], False),
         ("När öppnar det nya kontoret?", ["Socialkontoret har sin postadress"], False),
         # A bare value whose unit the statement before it names.
         ("Hur mycket får avgiften för färdtjänst höjas?", ["Färdtjänst och sjukresor"], True),

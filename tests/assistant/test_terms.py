@@ -75,6 +75,10 @@ def test_inflections_meet(normaliser: TermNormaliser, first: str, second: str) -
         # another word.
         ("skatteintäkter", "Skatteinträkter 11 446 11 956", True),
         ("planeringen", "Placeringen av barnet följs upp.", False),
+        # A word derived with a linking s: the stemmer leaves "brottslighet" as "brotts".
+        ("välfärdsbrott", "Välfärdsbrottslighet 1 000", True),
+        ("brott", "Arbetet mot brottsligheten i länet.", True),
+        ("rätt", "Det rättsliga stödet utvecklas.", True),
     ],
 )
 def test_presence(normaliser: TermNormaliser, term: str, text: str, found: bool) -> None:
