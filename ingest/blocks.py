@@ -61,6 +61,7 @@ _CONTINUES = (
         ).split()
     ),
 )
+#: Opening and closing quotation marks, straight and typographic: plans mix ”…”, "…" and «…».
 _QUOTATION_MARKS = "\"”“„«»'’"
 MAX_TITLE_WORDS = 16
 MAX_CHAPTER_WORDS = 6
