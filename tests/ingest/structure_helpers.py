@@ -25,6 +25,18 @@ def sections_of(raw: str) -> list[tuple[tuple[str, ...], str]]:
 
 def section_holding(raw: str, passage: str) -> tuple[str, ...]:
     """The heading path of the first block that holds ``passage``."""
-    found = [section for section, text in sections_of(raw) if passage in " ".join(text.split())]
+    return _first_holding(raw, passage)[0]
+
+
+def block_holding(raw: str, passage: str) -> str:
+    """The text of the first block that holds ``passage``."""
+    return _first_holding(raw, passage)[1]
+
+
+def _first_holding(raw: str, passage: str) -> tuple[tuple[str, ...], str]:
+    """The heading path and text of the first block that holds ``passage``, spacing aside."""
+    found = [
+        (section, text) for section, text in sections_of(raw) if passage in " ".join(text.split())
+    ]
     assert found, f"{passage!r} is in no block"
     return found[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ingest.structure_helpers import block_texts, sections_of
+from tests.ingest.structure_helpers import block_holding, sections_of
 
 PROSE = [
     "Socialnämnden arbetar under året vidare med att motverka hemlöshet och bryta social",
@@ -10,32 +10,24 @@ PROSE = [
 ]
 
 
-def _holding(blocks: list[str], passage: str) -> str:
-    found = [block for block in blocks if passage in " ".join(block.split())]
-    assert found, f"{passage!r} is in no block"
-    return found[0]
-
-
 def test_a_quoted_line_ends_the_unfinished_sentence_before_it() -> None:
-    blocks = block_texts(
-        "\n".join(
-            [
-                *PROSE,
-                "Utöka samverkan med den ideella sektorn avseende hem- och bostadslöshet och "
-                "införa konceptet",
-                "”Bostad först”",
-                "Kvarvarande/nytt uppdrag Ansvarig avdelning Slutdatum",
-                "Nytt uppdrag Avdelningen för försörjning och arbete 2023-11-30",
-            ]
-        )
+    text = "\n".join(
+        [
+            *PROSE,
+            "Utöka samverkan med den ideella sektorn avseende hem- och bostadslöshet och "
+            "införa konceptet",
+            "”Bostad först”",
+            "Kvarvarande/nytt uppdrag Ansvarig avdelning Slutdatum",
+            "Nytt uppdrag Avdelningen för försörjning och arbete 2023-11-30",
+        ]
     )
-    quoted = _holding(blocks, "införa konceptet ”Bostad först”")
+    quoted = block_holding(text, "införa konceptet ”Bostad först”")
     assert "Kvarvarande" not in quoted
 
 
 def test_a_quoted_line_after_a_full_stop_is_not_joined() -> None:
-    blocks = block_texts("\n".join([*PROSE, "”Bostad först”", "Antal placerade 12 14"]))
-    assert "”Bostad först”" not in _holding(blocks, "bostadsbolag.")
+    text = "\n".join([*PROSE, "”Bostad först”", "Antal placerade 12 14"])
+    assert "”Bostad först”" not in block_holding(text, "bostadsbolag.")
 
 
 def test_a_row_of_ranges_is_a_table_row_not_prose() -> None:
@@ -44,8 +36,8 @@ def test_a_row_of_ranges_is_a_table_row_not_prose() -> None:
     cells = ["Alla verksamheter har en", "god ekonomisk", "hushållning och följer"]
     row = "Budgetavvikelse +0,2 % 0–1,5 % 0–1 % "
     header = [" Långsiktigt mål Mål för nämndens ", "verksamhet"]
-    blocks = block_texts("\n".join([*PROSE, *cells, "tilldelad budget.", "", row, *header]))
-    assert "Långsiktigt" not in _holding(blocks, row.strip())
+    text = "\n".join([*PROSE, *cells, "tilldelad budget.", "", row, *header])
+    assert "Långsiktigt" not in block_holding(text, row.strip())
 
 
 def test_a_span_of_years_is_no_number_of_a_table_row() -> None:
