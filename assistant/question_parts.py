@@ -7,11 +7,17 @@ where a new interrogative clause does after "och", a comma, a semicolon or a ful
 …", "… och när …"); what stands before the first interrogative ("Försörjningsstöd i Norrtälje:")
 names the topic of every part, so it is kept in each, and a part that points back ("… och när ska
 det redovisas?") carries the first part's words in parentheses.
+
+A part may also name what it asks about only by what a plan says of it: "Vilken föreskrift gäller
+för *det område som Norrtälje prioriterar särskilt 2023*?". No passage holds both the priority
+and the regulation, so that clause is asked first ("Vad Norrtälje prioriterar särskilt 2023?",
+`bridge_of`), and the part is then asked with its answer in place of the clause.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 #: A new interrogative clause inside a question: "… och när …", "…, vilken …", "…? Vilka …".
 _PART_START = re.compile(
@@ -31,6 +37,41 @@ PART_NAMES = ("första", "andra", "tredje", "fjärde")
 #: A later part that points back ("… och vilket diarienummer har *den*?") needs the first part's
 #: words to be understood on its own.
 _POINTS_BACK = re.compile(r"\b(?:den|det|dem|dess|deras|denna|detta|dessa|där|dit)\b", re.I)
+
+
+#: What a question names only by a clause with a subject of its own: "det område som Norrtälje
+#: prioriterar", "det som Norrköpings socialnämnd ger tillstånd till", "de mål som Regionen följer
+#: upp". The subject is a name, so "den som har rätt till bistånd" (whoever) and "kommunallagen som
+#: Dalarna hänvisar till" (named already) are no such clause; "det" or a noun before "som" keeps
+#: out "den som Norrtälje placerar" (a person).
+_BRIDGE = re.compile(
+    r"(?<![Ää]r )(?<![Vv]ar )\b(?:det(?:\s+[a-zåäö]+)?|(?:den|de)\s+[a-zåäö]+)\s+som\s+"
+    r"(?P<clause>[A-ZÅÄÖ][^,;?]*[^,;?\s])",
+)
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A part that names what it asks about by a clause, and the question that clause asks."""
+
+    part: str
+    #: Where the naming phrase ("det område som Norrtälje prioriterar särskilt 2023") stands.
+    start: int
+    end: int
+    question: str
+
+    def resolved(self, said: str) -> str:
+        """The part with what the plan said in answer to the clause in place of the phrase."""
+        return f"{self.part[: self.start]}({said}){self.part[self.end :]}"
+
+
+def bridge_of(part: str) -> Bridge | None:
+    """The bridging clause of a part, asked as a question ("Vad Norrtälje prioriterar särskilt
+    2023?"), or None if it has none."""
+    match = _BRIDGE.search(part)
+    if match is None:
+        return None
+    return Bridge(part, match.start(), match.end(), f"Vad {match.group('clause')}?")
 
 
 def question_parts(question: str) -> list[str]:

@@ -20,7 +20,7 @@ from assistant.answerers.grounding import MARKER, UngroundedAnswer, check_ground
 from assistant.conversation import resolve
 from assistant.evidence import EvidenceScorer, ScoredUnit
 from assistant.question import QuestionIntent, analyse
-from assistant.question_parts import PART_NAMES, question_parts
+from assistant.question_parts import PART_NAMES, bridge_of, question_parts
 from assistant.scopes import IndexedDocuments, Scope, matches
 from assistant.terms import TermNormaliser
 from index.plan_index import PlanIndex, SearchHit
@@ -223,6 +223,15 @@ class Assistant:
         parts = [query] if intent.compare else question_parts(query)
         answers: list[Answer] = []
         for part in parts:
+            bridge = bridge_of(part)
+            if bridge is not None:
+                # What the part asks about is what the plan answers to its clause.
+                found = self._answer_part(
+                    question, intent, scope, bridge.question, plan_years, listener
+                )
+                if not found.refused:
+                    answers.append(found)
+                    part = bridge.resolved(" ".join(c.quote for c in found.citations))
             quoted = frozenset((c.file, c.quote) for answer in answers for c in answer.citations)
             answers.append(
                 self._answer_part(question, intent, scope, part, plan_years, listener, quoted)

@@ -1,6 +1,6 @@
 """Which of the answering units make the answer: those close to the best, whole short lists with
 their lead-ins (a heading may be one), sentences that list, the goals of a series of numbered
-sections; in the order the plan has them.
+sections, the day that a "när" answer's paragraph goes on to name; in the order the plan has them.
 
 Every answerer starts from this selection: the extractive one quotes it, a generative one is given
 it as its numbered passages.
@@ -13,7 +13,7 @@ import re
 from assistant.answerability import Judgement
 from assistant.enumerations import counted_items, sibling_openings
 from assistant.evidence import ScoredUnit, unique_units
-from assistant.expectation import NUMBERS, Expected
+from assistant.expectation import NUMBERS, Expected, holds_expected
 from assistant.table_answers import ChunkLookup, place_of, table_of
 from ingest.document import LIST_MARKER, Chunk, leads_in
 from ingest.pipeline import chunk_id, chunk_ordinal
@@ -46,6 +46,8 @@ class EvidenceSelection:
             chosen = self._with_series(chosen, self._chunks)
             chosen = self._with_heading_lists(chosen, self._chunks)
         asked = judgement.expectation
+        if asked.expected is Expected.DATE:
+            chosen = _with_the_day(chosen)
         if asked.expected in (Expected.AMOUNT, Expected.QUANTITY):
             chosen = _with_table_sums(chosen, self._chunks, asked.rows_summed)
         return in_plan_order(chosen)
@@ -153,6 +155,26 @@ def _alike_rows(
 
     wanted = {key(unit) for unit in chosen} - {None}
     return [unit for unit in answering if key(unit) in wanted]
+
+
+def _with_the_day(chosen: list[ScoredUnit]) -> list[ScoredUnit]:
+    """For "när …", answered by a sentence that names only a year or a season: the next sentence
+    of its paragraph too, if that one names the day ("… under 2023 att ta fram uppgifter om …
+    bilar." / "Översyn av bilparken kommer att presenteras vid … sammanträde 7 juni 2023.")."""
+    best = chosen[0]
+    if holds_expected(best.text, Expected.DAY):
+        return chosen
+    following = best.index + 1
+    if following >= len(best.chunk.units) or not _same_paragraph(best.chunk, following):
+        return chosen
+    if not holds_expected(best.chunk.unit_texts()[following], Expected.DAY):
+        return chosen
+    return unique_units([*chosen, _sibling(best, following)])
+
+
+def _same_paragraph(chunk: Chunk, index: int) -> bool:
+    """Whether unit `index` goes on the paragraph of the unit before it."""
+    return "\n\n" not in chunk.text[chunk.units[index - 1][1] : chunk.units[index][0]]
 
 
 def in_plan_order(units: list[ScoredUnit]) -> list[ScoredUnit]:

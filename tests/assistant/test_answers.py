@@ -226,3 +226,54 @@ def test_an_answer_quotes_each_passage_once(assistant: Assistant, question: str)
     markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)}
     assert markers == {c.id for c in answer.citations}
     assert_grounded(answer, assistant.index)
+
+
+def test_what_a_question_names_by_a_clause_is_looked_up_first(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    # No passage holds both the priority and its regulation: the clause is answered first, and
+    # its answer finds the regulation among the plan's register.
+    settings = Settings(data_dir=tmp_path / "data", model_dir=TEST_MODEL_CACHE)
+    index = open_index(settings, embedder)
+    plan = tmp_path / "umea.txt"
+    register = "\n".join(
+        f"• Föreskrifter och allmänna råd om {area} (HSLF-FS 2020:{number})"
+        for number, area in enumerate(
+            [
+                "spelberoende",
+                "dokumentation i socialtjänsten",
+                "handläggning av ärenden om barn",
+                "ledningssystem för kvalitet",
+                "hälsoundersökningar av barn",
+                "familjehemsvård",
+                "statistiska uppgifter",
+                "förhandsbedömning",
+                "journalföring",
+                "ensamkommande barn",
+                "samordnad individuell plan",
+                "bostadssociala insatser",
+                "vräkningsförebyggande arbete",
+            ],
+            start=1,
+        )
+    )
+    plan.write_text(
+        "Socialnämndens verksamhetsplan 2024\n\nUmeå kommun\n\n"
+        "Nämndens inriktning 2024\n\n"
+        "Under 2024 kommer socialnämnden särskilt prioritera arbetet mot spelberoende.\n\n"
+        "Nämnden ser också över lokalerna i centrum.\n\n"
+        f"Socialstyrelsens föreskrifter och allmänna råd\n\n{register}\n",
+        encoding="utf-8",
+    )
+    ingest_paths(index, [plan], settings.ingest)
+    assistant = build_assistant(settings, index=index)
+
+    answer = assistant.ask(
+        "Vilken föreskrift från Socialstyrelsen gäller för det område som Umeå prioriterar "
+        "särskilt 2024?"
+    )
+    quotes = [citation.quote for citation in answer.citations]
+    assert any("särskilt prioritera arbetet mot spelberoende" in quote for quote in quotes)
+    regulations = [quote for quote in quotes if "HSLF-FS" in quote]
+    assert regulations and "spelberoende (HSLF-FS 2020:1)" in regulations[0]
+    assert_grounded(answer, index)

@@ -241,3 +241,30 @@ def test_a_sentence_that_lists_answers_a_list_question_beyond_the_statements_lim
     assert not any(
         t.startswith(listing) for t in selected(chunks, chunk, Expected.STATEMENT, scores)
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "day_quoted"),
+    [
+        # The next sentence of the paragraph names the day: it is the answer to "när".
+        (
+            "Uppdrag\n\nKontoret tar under 2023 fram uppgifter om bilparken. Översynen "
+            "presenteras vid nämndens sammanträde 7 juni 2023.\n\nNämnden följer upp arbetet.\n",
+            True,
+        ),
+        # The day stands in the next paragraph: it may be the day of something else.
+        (
+            "Uppdrag\n\nKontoret tar under 2023 fram uppgifter om bilparken.\n\n"
+            "Översynen presenteras vid nämndens sammanträde 7 juni 2023.\n",
+            False,
+        ),
+    ],
+)
+def test_a_year_as_the_answer_to_when_brings_the_day_the_paragraph_goes_on_to(
+    tmp_path: Path, text: str, day_quoted: bool
+) -> None:
+    chunks = chunks_of(text, tmp_path / "u.txt", IngestSettings(chunk_min_words=50))
+    (chunk,) = chunks
+    chosen = selected(chunks, chunk, Expected.DATE, {"Kontoret tar under 2023": 1.0})
+    assert chosen[0].startswith("Kontoret tar under 2023")
+    assert any("7 juni 2023" in text for text in chosen) is day_quoted
