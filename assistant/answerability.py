@@ -65,6 +65,9 @@ class Judgement:
     #: The question terms that each answering table row's label holds, by (chunk id, unit index):
     #: rows of one table whose labels hold the same ones answer alike.
     row_terms: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
+    #: For a list asked for: the answering units that hold the question's rarest term in their
+    #: own words, best first: a label that names the list ("Fokusområden 2025–2028") is one.
+    naming: list[ScoredUnit] = field(default_factory=list)
 
     @property
     def answerable(self) -> bool:
@@ -104,7 +107,12 @@ class AnswerabilityJudge:
         # Only a number asked for is answered by rows alike (`selection._alike_rows`): the
         # labels of other questions' rows are not read.
         row_terms = self._row_terms(weighted, answering) if asked.expected in NUMBERS else {}
-        return Judgement(asked, answering, keyed, searched, frozenset(stating), row_terms)
+        naming = (
+            [u for u in answering if self._holds_terms(u, key[:1])]
+            if asked.expected is Expected.LIST
+            else []
+        )
+        return Judgement(asked, answering, keyed, searched, frozenset(stating), row_terms, naming)
 
     def fits(self, unit: ScoredUnit, asked: Expectation) -> bool:
         """Whether the unit holds the kind of value asked for, next to the question's focus; or,

@@ -1,6 +1,7 @@
 """Which of the answering units make the answer: those close to the best, whole short lists with
-their lead-ins (a heading may be one), sentences that list, the goals of a series of numbered
-sections, the day that a "när" answer's paragraph goes on to name; in the order the plan has them.
+their lead-ins (a heading may be one), sentences that list, lists without list marks under a
+label that names them, the goals of a series of numbered sections, the day that a "när" answer's
+paragraph goes on to name; in the order the plan has them.
 
 Every answerer starts from this selection: the extractive one quotes it, a generative one is given
 it as its numbered passages.
@@ -16,6 +17,7 @@ from assistant.evidence import ScoredUnit, unique_units
 from assistant.expectation import NUMBERS, Expected, holds_expected
 from assistant.table_answers import ChunkLookup, place_of, table_of
 from ingest.document import LIST_MARKER, Chunk, leads_in
+from ingest.lines import SENTENCE_END
 from ingest.pipeline import chunk_id, chunk_ordinal
 from ingest.table_model import TextSpan
 from settings import AnswerSettings
@@ -45,6 +47,8 @@ class EvidenceSelection:
         if asks_list and self._chunks is not None:
             chosen = self._with_series(chosen, self._chunks)
             chosen = self._with_heading_lists(chosen, self._chunks)
+        if asks_list:
+            chosen = self._with_bare_list(chosen, judgement.naming)
         asked = judgement.expectation
         if asked.expected is Expected.DATE:
             chosen = _with_the_day(chosen)
@@ -98,6 +102,21 @@ class EvidenceSelection:
                 for index in items:
                     keyed.setdefault((unit.chunk.id, index), _sibling(unit, index))
         return list(keyed.values())
+
+    def _with_bare_list(
+        self, chosen: list[ScoredUnit], naming: list[ScoredUnit]
+    ) -> list[ScoredUnit]:
+        """A list asked for that a plan writes as lines without list marks under a label that
+        names it ("Fokusområden 2025–2028" / "En hållbar och växande region" / …): the best
+        such label of those `naming` the list, with its lines."""
+        for unit in naming:
+            if not _bare_line(unit.text):
+                continue
+            items = _bare_items_after(unit)
+            if MIN_BARE_ITEMS <= len(items) <= self._settings.max_list_items:
+                wanted = [unit] + [_sibling(unit, index) for index in items]
+                return unique_units(chosen + wanted)
+        return chosen
 
     def _with_whole_lists(self, chosen: list[ScoredUnit]) -> list[ScoredUnit]:
         """A list item brings its lead-in and, if the list is short, its sibling items; a lead-in
@@ -155,6 +174,40 @@ def _alike_rows(
 
     wanted = {key(unit) for unit in chosen} - {None}
     return [unit for unit in answering if key(unit) in wanted]
+
+
+#: The fewest lines that make a list without list marks.
+MIN_BARE_ITEMS = 2
+#: The most words of a line of such a list: a label, not a sentence.
+MAX_BARE_WORDS = 12
+
+
+def _bare_line(text: str) -> bool:
+    """A paragraph of one short unpunctuated line that starts with a capital: a label."""
+    words = text.split()
+    return (
+        "\n" not in text
+        and 0 < len(words) <= MAX_BARE_WORDS
+        and text[0].isupper()
+        and not text.endswith((*SENTENCE_END, ","))
+        and LIST_MARKER.match(text) is None
+    )
+
+
+def _bare_items_after(label: ScoredUnit) -> list[int]:
+    """The lines after a label that make its list: paragraphs of one bare line each that open
+    with the same word ("En hållbar …", "En digital …"), as the items of one list do; a line
+    that opens otherwise ("Fokusområde", "Tel: …" after "Postadress: …") is no item of it."""
+    texts = label.chunk.unit_texts()
+    items: list[int] = []
+    for index in range(label.index + 1, len(texts)):
+        text = texts[index]
+        if _same_paragraph(label.chunk, index) or not _bare_line(text):
+            break
+        if items and text.split()[0] != texts[items[0]].split()[0]:
+            break
+        items.append(index)
+    return items
 
 
 def _with_the_day(chosen: list[ScoredUnit]) -> list[ScoredUnit]:

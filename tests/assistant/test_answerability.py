@@ -245,3 +245,13 @@ def test_a_table_rows_label_holds_the_question_terms_it_answers_with(
     judgement = judge.judge("Hur mycket har individ och familjeomsorg i budget 2025?", rows)
     terms = [judgement.row_terms[(row.chunk.id, row.index)] for row in rows]
     assert terms[0] and not terms[1]  # "Vård och omsorg" names nothing that is asked
+
+
+def test_a_list_asked_for_knows_which_units_name_its_rarest_term(
+    judge: AnswerabilityJudge, chunks: list[Chunk]
+) -> None:
+    # A label that names the list may lead in its items without a colon or list marks.
+    units = [unit(chunks, "Satsningen på demensvården"), unit(chunks, "Kommunen har en vision")]
+    judgement = judge.judge("Vilka satsningar görs inom demensvården?", units)
+    assert [u.text[:20] for u in judgement.naming] == ["Satsningen på demens"]
+    assert not judge.judge("Vad gör nämnden inom demensvården?", units).naming

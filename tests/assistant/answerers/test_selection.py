@@ -268,3 +268,56 @@ def test_a_year_as_the_answer_to_when_brings_the_day_the_paragraph_goes_on_to(
     chosen = selected(chunks, chunk, Expected.DATE, {"Kontoret tar under 2023": 1.0})
     assert chosen[0].startswith("Kontoret tar under 2023")
     assert any("7 juni 2023" in text for text in chosen) is day_quoted
+
+
+#: A section as ingest leaves a list that lost its list marks: each line a paragraph of its own.
+BARE_LIST = [
+    "Fullmäktige har beslutat om fokusområden för planperioden.",
+    "Fokusområden 2025–2028",
+    "En organisation med motståndskraft",
+    "En hållbar region",
+    "En tillgänglig hälso- och sjukvård",
+    "Fokusområde",
+    "Kontakt",
+    "Postadress: Box 1",
+    "Tel: 035-13 48 00",
+]
+
+
+def of_paragraphs(chunk: Chunk, paragraphs: list[str]) -> Chunk:
+    """`chunk` holding `paragraphs`, one unit each."""
+    text = "\n\n".join(paragraphs)
+    starts = [text.index(paragraph) for paragraph in paragraphs]
+    units = [(start, start + len(p)) for start, p in zip(starts, paragraphs, strict=True)]
+    return chunk.model_copy(update={"text": text, "units": units, "tables": []})
+
+
+@pytest.mark.parametrize(
+    ("label", "items"),
+    [
+        # Lines without list marks under a label that names the list: its items, up to the line
+        # that opens otherwise.
+        (
+            "Fokusområden 2025–2028",
+            [
+                "En organisation med motståndskraft",
+                "En hållbar region",
+                "En tillgänglig hälso- och sjukvård",
+            ],
+        ),
+        # Lines that each open otherwise are details, not the items of one list.
+        ("Kontakt", []),
+        # A list of one line is no list.
+        ("Fokusområde", []),
+    ],
+)
+def test_a_label_that_names_the_list_asked_for_brings_its_unmarked_lines(
+    chunk: Chunk, label: str, items: list[str]
+) -> None:
+    bare = of_paragraphs(chunk, BARE_LIST)
+    answering = scored(bare, {"Fullmäktige har beslutat": 1.0, label: 0.8})
+    naming = [unit for unit in answering if unit.text == label]
+    judgement = Judgement(Expectation(Expected.LIST), answering, naming=naming)
+    chosen = [unit.text for unit in EvidenceSelection(SETTINGS).select(judgement)]
+    # Below the margin, a label with no list is not quoted at all.
+    assert chosen == ([BARE_LIST[0], label, *items] if items else [BARE_LIST[0]])
