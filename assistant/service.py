@@ -221,24 +221,43 @@ class Assistant:
         plan_years = self.plan_years(scope.organisation)
         # A comparison's sides are its parts; a plain question of several parts is split.
         parts = [query] if intent.compare else question_parts(query)
-        answers: list[Answer] = []
-        for part in parts:
-            bridge = bridge_of(part)
-            if bridge is not None:
-                # What the part asks about is what the plan answers to its clause.
-                found = self._answer_part(
-                    question, intent, scope, bridge.question, plan_years, listener
-                )
-                if not found.refused:
-                    answers.append(found)
-                    part = bridge.resolved(" ".join(c.quote for c in found.citations))
-            quoted = frozenset((c.file, c.quote) for answer in answers for c in answer.citations)
-            answers.append(
-                self._answer_part(question, intent, scope, part, plan_years, listener, quoted)
+        # Each answer with the ordinal of the question's part it answers (a bridge's too).
+        answers: list[tuple[str, Answer]] = []
+        for ordinal, part in zip(PART_NAMES, parts, strict=False):
+            quoted = frozenset((c.file, c.quote) for _, answer in answers for c in answer.citations)
+            found = self._answer_bridged(
+                question, intent, scope, part, plan_years, listener, quoted
             )
+            answers.extend((ordinal, answer) for answer in found)
         if len(answers) == 1:
-            return answers[0]
+            return answers[0][1]
         return self._joined(question, answers)
+
+    def _answer_bridged(
+        self,
+        question: str,
+        intent: QuestionIntent,
+        scope: Scope,
+        part: str,
+        plan_years: list[int],
+        listener: AnswerListener | None,
+        quoted: frozenset[tuple[str, str]],
+    ) -> list[Answer]:
+        """The answer to a part; for a part that names what it asks about by a clause, the
+        answer to the clause first, then the part's, asked with the clause's answer in its place.
+        Where the part is not answered, its refusal alone: it says what was searched."""
+        bridge = bridge_of(part)
+        found = None
+        if bridge is not None:
+            found = self._answer_part(
+                question, intent, scope, bridge.question, plan_years, listener
+            )
+        if bridge is None or found is None or found.refused:
+            return [self._answer_part(question, intent, scope, part, plan_years, listener, quoted)]
+        resolved = bridge.resolved(" ".join(citation.quote for citation in found.citations))
+        quoted |= {(citation.file, citation.quote) for citation in found.citations}
+        answer = self._answer_part(question, intent, scope, resolved, plan_years, listener, quoted)
+        return [answer] if answer.refused else [found, answer]
 
     def _answer_part(
         self,
@@ -306,12 +325,13 @@ class Assistant:
         in_year = {r.path for r in documents.in_scope(searched)}
         return any(r.path not in in_year for r in documents.in_scope(replace(searched, year=None)))
 
-    def _joined(self, question: str, answers: list[Answer]) -> Answer:
-        """One answer of the parts' answers, markers numbered through; a part the plans do not
-        answer says so by name."""
+    def _joined(self, question: str, parts: list[tuple[str, Answer]]) -> Answer:
+        """One answer of the parts' answers (each with its part's ordinal), markers numbered
+        through; a part the plans do not answer says so by name."""
         texts: list[str] = []
         citations: list[Citation] = []
-        for ordinal, answer in zip(PART_NAMES, answers, strict=False):
+        answers = [answer for _, answer in parts]
+        for ordinal, answer in parts:
             if answer.refused:
                 texts.append(self._templates["part_silent"].format(ordinal=ordinal))
                 continue

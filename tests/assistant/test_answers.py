@@ -277,3 +277,10 @@ def test_what_a_question_names_by_a_clause_is_looked_up_first(
     regulations = [quote for quote in quotes if "HSLF-FS" in quote]
     assert regulations and "spelberoende (HSLF-FS 2020:1)" in regulations[0]
     assert_grounded(answer, index)
+
+    # The clause is answered but the question is not: the refusal alone, naming what it searched.
+    silent = assistant.ask(
+        "Hur många platser finns det för det område som Umeå prioriterar särskilt 2024?"
+    )
+    assert silent.refused and not silent.citations
+    assert "Socialnämndens verksamhetsplan 2024" in silent.answer
