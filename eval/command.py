@@ -1,8 +1,8 @@
 """`planassistent eval`: run the grounding eval, write the report, compare with the baselines.
 
-Without `--set`, every registered set (`eval.registry`) is run over its own corpus, each in an
-index of its own under `<data_dir>/eval-indexes/<set>`, and the report shows the sets side by side:
-the fit set (in sample) beside the held-out set (out of sample). `--set` names one of them (by name
+Without `--set`, every registered set (`eval.registry`) is run over its own corpus, in an index
+of that corpus under `<data_dir>/eval-indexes/`, and the report shows the sets side by side: the
+fit set (in sample) beside the held-out sets (out of sample). `--set` names one of them (by name
 or file), or any other set file, which is then asked of the configured index.
 
 `eval/baselines/<set>.json` holds the overall mean of every metric from a deliberate run

@@ -1,9 +1,10 @@
 """An index of one eval set's corpus, kept apart from the user's index.
 
 Each set is asked over its own documents only, so a held-out set's questions never meet the
-example plans (and the reverse). The index lives under `<data_dir>/eval-indexes/<set>` and is
-brought up to date on every run: unchanged files are skipped, changed ones replaced, gone ones
-pruned, so only the first run pays for embedding the corpus.
+example plans (and the reverse); sets over one corpus share its index. The index lives under
+`<data_dir>/eval-indexes/<index_name>` and is brought up to date on every run: unchanged files are
+skipped, changed ones replaced, gone ones pruned, so only the first run pays for embedding the
+corpus.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def corpus_settings(eval_set: EvalSet, settings: Settings) -> Settings:
     """The settings with the data directory of the set's own index (the model cache is shared)."""
     return settings.model_copy(
         update={
-            "data_dir": settings.data_dir / EVAL_INDEXES_DIR / eval_set.name,
+            "data_dir": settings.data_dir / EVAL_INDEXES_DIR / eval_set.index_name,
             "model_dir": settings.model_cache_dir,
         }
     )

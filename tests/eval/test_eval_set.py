@@ -1,7 +1,8 @@
 """The grounding eval sets are well formed, and every gold quote and key string is in its documents.
 
-Two sets get the same checks: `plans.jsonl` over the example plans and `more.jsonl` over the
-out-of-sample corpus in `../shared/corpus-more` (skipped when that folder is absent).
+Three sets get the same checks: `plans.jsonl` over the example plans, and `more.jsonl` and
+`fresh.jsonl` over the out-of-sample corpus in `../shared/corpus-more` (skipped when that folder
+is absent).
 """
 
 from __future__ import annotations
@@ -81,7 +82,22 @@ MORE = EvalSet(
         "multi-hop": 1,
     },
 )
-EVAL_SETS = (PLANS, MORE)
+#: Written to be asked once, not to fit: fewer items, every kind present.
+FRESH = EvalSet(
+    SETS_DIR / "fresh.jsonl",
+    CORPUS_MORE_DIR,
+    min_total=40,
+    min_per_kind={
+        "unanswerable": 8,
+        "comparison": 4,
+        "law": 4,
+        "number": 8,
+        "list": 6,
+        "fact": 8,
+        "multi-hop": 2,
+    },
+)
+EVAL_SETS = (PLANS, MORE, FRESH)
 
 
 def collapse(text: str) -> str:

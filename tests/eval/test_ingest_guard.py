@@ -2,7 +2,7 @@
 
 Every gold quote of every eval set must still be findable in the chunks that ingest makes of its
 file (after the eval's normalisation), so that a change to ingest that eats a sentence, a table row
-or a number fails here, without a model and in seconds. The held-out set's quotes are checked
+or a number fails here, without a model and in seconds. The held-out sets' quotes are checked
 where its corpus is present.
 """
 
