@@ -114,8 +114,7 @@ def _paragraph_openings_after(unit: ScoredUnit, chunks: ChunkLookup) -> Iterator
     ordinal = chunk_ordinal(chunk.id)
     for step in range(MAX_ITEM_CHUNKS + 1):
         for index in range(first, len(chunk.units)):
-            before = chunk.text[chunk.units[index - 1][1] : chunk.units[index][0]] if index else ""
-            if index == 0 or "\n\n" in before:
+            if chunk.opens_paragraph(index):
                 yield chunk, index
         following = chunks(chunk_id(chunk.sha256, ordinal + step + 1))
         if following is None or following.path != chunk.path:

@@ -247,17 +247,18 @@ class Assistant:
         answer to the clause first, then the part's, asked with the clause's answer in its place.
         Where the part is not answered, its refusal alone: it says what was searched."""
         bridge = bridge_of(part)
-        found = None
         if bridge is not None:
             found = self._answer_part(
                 question, intent, scope, bridge.question, plan_years, listener
             )
-        if bridge is None or found is None or found.refused:
-            return [self._answer_part(question, intent, scope, part, plan_years, listener, quoted)]
-        resolved = bridge.resolved(" ".join(citation.quote for citation in found.citations))
-        quoted |= {(citation.file, citation.quote) for citation in found.citations}
-        answer = self._answer_part(question, intent, scope, resolved, plan_years, listener, quoted)
-        return [answer] if answer.refused else [found, answer]
+            if not found.refused:
+                said = " ".join(citation.quote for citation in found.citations)
+                quoted |= {(citation.file, citation.quote) for citation in found.citations}
+                answer = self._answer_part(
+                    question, intent, scope, bridge.resolved(said), plan_years, listener, quoted
+                )
+                return [answer] if answer.refused else [found, answer]
+        return [self._answer_part(question, intent, scope, part, plan_years, listener, quoted)]
 
     def _answer_part(
         self,

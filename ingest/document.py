@@ -130,6 +130,10 @@ class Chunk(DocumentMeta):
     def unit_texts(self) -> list[str]:
         return [self.text[start:end] for start, end in self.units]
 
+    def opens_paragraph(self, index: int) -> bool:
+        """Whether unit `index` starts a paragraph: it is the first, or a blank line precedes it."""
+        return index == 0 or "\n\n" in self.text[self.units[index - 1][1] : self.units[index][0]]
+
     def same_as(self, known: Chunk | None) -> bool:
         """Whether `known` (the chunk kept under this id at another moment) is this very chunk:
         what is derived from it may be reused. The catalog keeps the objects of documents that did

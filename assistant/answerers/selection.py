@@ -202,7 +202,7 @@ def _bare_items_after(label: ScoredUnit) -> list[int]:
     items: list[int] = []
     for index in range(label.index + 1, len(texts)):
         text = texts[index]
-        if _same_paragraph(label.chunk, index) or not _bare_line(text):
+        if not label.chunk.opens_paragraph(index) or not _bare_line(text):
             break
         if items and text.split()[0] != texts[items[0]].split()[0]:
             break
@@ -218,16 +218,11 @@ def _with_the_day(chosen: list[ScoredUnit]) -> list[ScoredUnit]:
     if holds_expected(best.text, Expected.DAY):
         return chosen
     following = best.index + 1
-    if following >= len(best.chunk.units) or not _same_paragraph(best.chunk, following):
+    if following >= len(best.chunk.units) or best.chunk.opens_paragraph(following):
         return chosen
     if not holds_expected(best.chunk.unit_texts()[following], Expected.DAY):
         return chosen
     return unique_units([*chosen, _sibling(best, following)])
-
-
-def _same_paragraph(chunk: Chunk, index: int) -> bool:
-    """Whether unit `index` goes on the paragraph of the unit before it."""
-    return "\n\n" not in chunk.text[chunk.units[index - 1][1] : chunk.units[index][0]]
 
 
 def in_plan_order(units: list[ScoredUnit]) -> list[ScoredUnit]:
